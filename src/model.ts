@@ -161,6 +161,11 @@ export interface Role {
   boundary?: ManagedPolicyRef;
 }
 
+/** The IAM role name when the input determines it, else the logical id or address. */
+export function roleName(role: { name: string; id: string }): string {
+  return hasToken(role.name) ? role.id : role.name;
+}
+
 /** A customer managed policy defined in the scan (CloudFormation, IAM dump, Terraform). */
 export interface ManagedPolicy {
   arn: string;

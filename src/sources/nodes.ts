@@ -150,7 +150,8 @@ function fromYaml(doc: Document, n: unknown, file: string, lc: LineCounter, dept
   const wrapTag = (tag: string | undefined, node: Node, loc: Loc): Node => {
     if (!tag || !tag.startsWith('!') || tag.startsWith('!!')) return node;
     const fn = tag.slice(1);
-    if (!CFN_FUNCTIONS.includes(fn)) return node;
+    // An unknown local tag (`!Concat`) becomes `Fn::Concat` too, so the CloudFormation resolver
+    // reports it instead of silently reading its argument as a plain value.
     const key = fn === 'Ref' || fn === 'Condition' ? fn : 'Fn::' + fn;
     // `!GetAtt A.B` in scalar form means ["A", "B"]; the resolver accepts both forms.
     return { kind: 'map', entries: [{ key, keyLoc: loc, value: node }], loc };

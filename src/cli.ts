@@ -1,0 +1,102 @@
+// The command line: wires options to the pipeline and maps outcomes to exit codes
+// (0 clean, 1 findings at or above --fail-on, 2 usage errors or unreadable input, 3 internal error).
+import { Command, CommanderError, Option } from 'commander';
+import { scan } from './scan.js';
+import { formatJson } from './report/json.js';
+import { formatText } from './report/text.js';
+import { colors, shouldColor } from './report/color.js';
+import { expandActionPattern, checkActionPattern } from './iam/actions.js';
+import { RULES } from './rules/index.js';
+import { version } from './version.js';
+import type { Report } from './report/types.js';
+import type { Severity } from './model.js';
+
+export const EXIT = { clean: 0, findings: 1, usage: 2, internal: 3 } as const;
+const FAIL_RANK: Record<string, number> = { error: 0, warning: 1, note: 2 };
+
+export function exitCodeFor(report: Report, failOn: 'error' | 'warning' | 'note' | 'none'): number {
+  if (report.errors.length > 0) return EXIT.usage;
+  if (failOn === 'none') return EXIT.clean;
+  const limit = FAIL_RANK[failOn];
+  return report.findings.some((f) => FAIL_RANK[f.severity as Severity] <= limit) ? EXIT.findings : EXIT.clean;
+}
+
+interface Io {
+  stdout: { write(s: string): unknown; isTTY?: boolean };
+  stderr: { write(s: string): unknown; isTTY?: boolean };
+}
+
+export async function main(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  let code: number = EXIT.clean;
+  const program = new Command()
+    .name('rolefit')
+    .description('Least-privilege linter for the IAM roles that run containers on AWS')
+    .version(version(), '-V, --version')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+
+  program
+    .command('scan', { isDefault: true })
+    .description('scan files and directories (CloudFormation, ECS task definitions, IAM dumps, policy files)')
+    .argument('[paths...]', 'files or directories to scan', ['.'])
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(['error', 'warning', 'note', 'none']).default('error'))
+    .option('--color', 'force colored output')
+    .option('--no-color', 'disable colored output')
+    .action((paths: string[], opts: { format: 'text' | 'json'; failOn: 'error' | 'warning' | 'note' | 'none'; color?: boolean }) => {
+      const report = scan({ paths });
+      if (opts.format === 'json') io.stdout.write(formatJson(report));
+      else io.stdout.write(formatText(report, colors(shouldColor(io.stdout, colorFlag(argv)))));
+      code = exitCodeFor(report, opts.failOn);
+    });
+
+  program
+    .command('expand')
+    .description('print the concrete actions each IAM action pattern matches, one per line')
+    .argument('<patterns...>', 'action patterns such as "ecr:Batch*" or "s3:Get*Tagging"')
+    .option('--count', 'print only the number of matching actions')
+    .action((patterns: string[], opts: { count?: boolean }) => {
+      const seen = new Set<string>();
+      for (const p of patterns) {
+        const check = checkActionPattern(p);
+        if (!check.ok) {
+          io.stderr.write(`rolefit: ${p}: ${check.reason}\n`);
+          code = EXIT.usage;
+          continue;
+        }
+        for (const a of expandActionPattern(p)) seen.add(a.full);
+      }
+      const list = [...seen].sort();
+      io.stdout.write(opts.count ? `${list.length}\n` : list.map((a) => a + '\n').join(''));
+    });
+
+  program
+    .command('rules')
+    .description('list the rules with their default severity')
+    .action(() => {
+      for (const r of RULES) io.stdout.write(`${r.meta.id.padEnd(24)} ${r.meta.severity.padEnd(8)} ${r.meta.title}\n`);
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.clean;
+      return EXIT.usage;
+    }
+    io.stderr.write(`rolefit: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+    if (process.env.ROLEFIT_DEBUG && e instanceof Error) io.stderr.write(`${e.stack}\n`);
+    return EXIT.internal;
+  }
+  return code;
+}
+
+/** commander folds --color/--no-color into one boolean that defaults to true; only an explicit flag counts. */
+function colorFlag(argv: string[]): boolean | undefined {
+  let flag: boolean | undefined;
+  for (const a of argv) {
+    if (a === '--color') flag = true;
+    if (a === '--no-color') flag = false;
+  }
+  return flag;
+}

@@ -1,0 +1,68 @@
+// The least-privilege policy that fits an execution role's needs: one statement per set of
+// actions that share resources (and conditions), no action wildcards, ecr:GetAuthorizationToken
+// on "*" (it has no resource type).
+import { display, type Need } from '../model.js';
+import type { PolicyDocumentJson } from '../report/types.js';
+
+/** Statement ids for the usual action sets, so suggested policies read like AWS's examples. */
+const SIDS: Record<string, string> = {
+  'ecr:GetAuthorizationToken': 'EcrAuth',
+  'ecr:BatchCheckLayerAvailability,ecr:BatchGetImage,ecr:GetDownloadUrlForLayer': 'EcrPull',
+  'ecr:BatchGetImage,ecr:GetDownloadUrlForLayer': 'EcrPull',
+  'logs:CreateLogStream,logs:PutLogEvents': 'Logs',
+  'logs:CreateLogGroup': 'LogGroup',
+  'secretsmanager:GetSecretValue': 'Secrets',
+  'ssm:GetParameters': 'Parameters',
+  'kms:Decrypt': 'Kms',
+  's3:GetObject': 'S3Objects',
+  's3:GetBucketLocation': 'S3Buckets',
+};
+
+export function suggestPolicy(all: Need[]): PolicyDocumentJson | null {
+  // A tolerated need on a wildcard pattern stands for a value the input does not determine
+  // (an image from a parameter): it has no place in a least-privilege policy.
+  const needs = all.filter((n) => !(n.optional && n.resource !== '*' && /[*?]/.test(n.resource)));
+  if (needs.length === 0) return null;
+  // resource+condition → actions
+  const byResource = new Map<string, { resource: string; condition?: string; actions: Set<string> }>();
+  for (const n of needs) {
+    const resource = display(n.resource);
+    const via = n.context?.['kms:ViaService'];
+    const key = resource + '\u0001' + (via ?? '');
+    const e = byResource.get(key) ?? { resource, condition: via, actions: new Set<string>() };
+    e.actions.add(n.action);
+    byResource.set(key, e);
+  }
+  // action set+condition → resources
+  const statements = new Map<string, { actions: string[]; resources: string[]; via: string[] }>();
+  for (const e of byResource.values()) {
+    const actions = [...e.actions].sort();
+    const key = actions.join(',') + '\u0001' + (e.condition ? 'kms' : '');
+    const s = statements.get(key) ?? { actions, resources: [], via: [] };
+    s.resources.push(e.resource);
+    if (e.condition && !s.via.includes(e.condition)) s.via.push(e.condition);
+    statements.set(key, s);
+  }
+  const used = new Map<string, number>();
+  const Statement = [...statements.values()].map((s) => {
+    const base = SIDS[s.actions.join(',')] ?? s.actions[0].split(':')[0].replace(/^./, (c) => c.toUpperCase());
+    const n = (used.get(base) ?? 0) + 1;
+    used.set(base, n);
+    const resources = [...new Set(s.resources)].sort();
+    return {
+      Sid: n === 1 ? base : `${base}${n}`,
+      Effect: 'Allow' as const,
+      Action: s.actions.length === 1 ? s.actions[0] : s.actions,
+      Resource: resources.length === 1 ? resources[0] : resources,
+      ...(s.via.length ? { Condition: { StringEquals: { 'kms:ViaService': s.via.length === 1 ? s.via[0] : s.via } } } : {}),
+    };
+  });
+  const order = Object.values(SIDS);
+  Statement.sort((a, b) => rank(order, a.Sid) - rank(order, b.Sid) || (a.Sid < b.Sid ? -1 : 1));
+  return { Version: '2012-10-17', Statement: Statement as PolicyDocumentJson['Statement'] };
+}
+
+function rank(order: string[], sid: string): number {
+  const i = order.indexOf(sid.replace(/\d+$/, ''));
+  return i < 0 ? order.length : i;
+}

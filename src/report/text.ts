@@ -1,0 +1,45 @@
+// Text for people: findings grouped by file as `line:col severity message [rule]`, the
+// least-privilege policy of each execution role with findings, and a summary line.
+import type { Colors } from './color.js';
+import type { Finding, Report } from './types.js';
+
+export function formatText(report: Report, c: Colors): string {
+  const out: string[] = [];
+  const byFile = new Map<string, Finding[]>();
+  for (const f of report.findings) {
+    const list = byFile.get(f.location.file) ?? [];
+    list.push(f);
+    byFile.set(f.location.file, list);
+  }
+  for (const e of report.errors) {
+    out.push(`${c.underline(e.location.file)}:${e.location.line}:${e.location.column}: ${c.red(c.bold('input error'))}: ${e.message}`);
+  }
+  if (report.errors.length) out.push('');
+  const sevColor = { error: c.red, warning: c.yellow, note: c.cyan } as const;
+  for (const [file, list] of byFile) {
+    out.push(c.underline(file));
+    for (const f of list) {
+      const pos = `${f.location.line}:${f.location.column}`.padEnd(8);
+      const sev = sevColor[f.severity](f.severity.padEnd(7));
+      out.push(`  ${c.dim(pos)} ${sev} ${f.message}  ${c.dim(`[${f.rule}]`)}`);
+    }
+    out.push('');
+  }
+  const withFindings = new Set(report.findings.filter((f) => f.severity !== 'note').map((f) => f.role?.id));
+  for (const r of report.roles) {
+    if (!r.suggestedPolicy || !withFindings.has(r.id)) continue;
+    out.push(c.bold(`Least-privilege policy for execution role ${r.name}`) + c.dim(` (${r.location.file}:${r.location.line})`) + ':');
+    out.push(JSON.stringify(r.suggestedPolicy, null, 2));
+    if (r.incomplete.length) out.push(c.dim(`(incomplete: ${r.incomplete.join('; ')})`));
+    out.push('');
+  }
+  const s = report.summary;
+  const parts = [`${s.errors} error${s.errors === 1 ? '' : 's'}`, `${s.warnings} warning${s.warnings === 1 ? '' : 's'}`, `${s.notes} note${s.notes === 1 ? '' : 's'}`];
+  const problems = s.findings === 0 ? c.green('no findings') : `${s.findings} finding${s.findings === 1 ? '' : 's'} (${parts.join(', ')})`;
+  const scope = `${s.files} file${s.files === 1 ? '' : 's'}, ${s.roles} role${s.roles === 1 ? '' : 's'}, ${s.workloads} task definition${s.workloads === 1 ? '' : 's'}`;
+  const input = s.inputErrors ? c.red(`; ${s.inputErrors} input error${s.inputErrors === 1 ? '' : 's'}`) : '';
+  out.push(`${problems} in ${scope}${input}${s.partial ? c.yellow(' — partial result') : ''}`);
+  const rules = [...new Set(report.findings.map((f) => f.rule))].sort();
+  if (rules.length) out.push(c.dim(`Rule documentation: ${rules.map((r) => `docs/rules/${r}.md`).join(', ')}`));
+  return out.join('\n') + '\n';
+}

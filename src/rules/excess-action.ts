@@ -1,0 +1,49 @@
+// excess-action: an action the role grants that no need of its workloads uses. Only execution
+// roles are judged (their needs are known from the task definitions); a role that is also a task
+// role may serve the application, so shared-role reports it instead.
+import type { RawFinding, Rule } from './rule.js';
+import { actionNames, brief, groupByStatement, isWriteLevel, roleLabel, statementLabel, statementLoc, worstLevel } from './util.js';
+import { effectiveGrants } from './grants.js';
+
+/** Services whose permissions an execution role never uses but a task role does (FireLens outputs, ECS Exec, …). */
+const TASK_ROLE_SERVICES = new Set(['ssmmessages', 'xray', 'appmesh', 'firehose', 'kinesis', 'es', 'elasticfilesystem']);
+
+export const excessAction: Rule = {
+  meta: {
+    id: 'excess-action',
+    title: 'Action granted that no workload uses',
+    severity: 'error',
+    description:
+      'The execution role grants actions that none of the task definitions using it needs. The ECS agent only pulls images, writes logs and reads the secrets, parameters and files the task definition names; anything else widens what a compromise of the role exposes. Severity follows the worst access level: write or permissions-management actions are errors, read, list and tagging actions warnings.',
+    help: 'Remove the actions from the statement (or detach the policy); the suggested policy lists what the workloads need. Permissions the application uses belong on the task role.',
+    needsWorkload: true,
+  },
+  check({ analysis }) {
+    const out: RawFinding[] = [];
+    for (const ra of analysis.roles) {
+      if (ra.kind !== 'execution-role') continue;
+      const needed = new Set(ra.needs.map((n) => n.action.toLowerCase()));
+      const excess = effectiveGrants(ra).filter((g) => !needed.has(g.action.full.toLowerCase()));
+      for (const { policy, statement, grants } of groupByStatement(excess)) {
+        const actions = actionNames(grants);
+        const level = worstLevel(grants);
+        const taskRoleOnes = actions.filter((a) => TASK_ROLE_SERVICES.has(a.split(':')[0]));
+        const conditional = grants.some((g) => g.conditional) ? ' (granted under a condition)' : '';
+        out.push({
+          rule: 'excess-action',
+          severity: isWriteLevel(level) ? 'error' : 'warning',
+          message:
+            `role ${roleLabel(ra)} grants ${actions.length} action${actions.length === 1 ? '' : 's'} its workloads never use${conditional}: ` +
+            `${brief(actions)} (worst access level: ${level}), from ${statementLabel(policy, statement)}` +
+            (taskRoleOnes.length ? `; ${brief(taskRoleOnes, 3)} belong${taskRoleOnes.length === 1 ? 's' : ''} on the task role, not the execution role` : ''),
+          role: ra,
+          workloads: ra.executionOf.map((td) => td.id),
+          actions,
+          resources: [...(statement.resources ?? statement.notResources?.map((r) => `NotResource ${r}`) ?? [])],
+          loc: statementLoc(ra, policy, statement),
+        });
+      }
+    }
+    return out;
+  },
+};

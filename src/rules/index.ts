@@ -1,0 +1,28 @@
+// The rule catalogue, in the order findings are reported within a location.
+import type { Rule } from './rule.js';
+import { missingPermission } from './missing-permission.js';
+import { excessAction } from './excess-action.js';
+import { excessResource } from './excess-resource.js';
+import { trustPrincipal } from './trust-principal.js';
+import { trustConfusedDeputy } from './trust-confused-deputy.js';
+import { sharedRole } from './shared-role.js';
+import { privilegeEscalation } from './privilege-escalation.js';
+import { unknownAction, invalidPolicy, unresolvedReference, invalidInput } from './diagnostics.js';
+
+export const RULES: Rule[] = [
+  missingPermission,
+  excessAction,
+  excessResource,
+  trustPrincipal,
+  trustConfusedDeputy,
+  sharedRole,
+  privilegeEscalation,
+  unknownAction,
+  invalidPolicy,
+  unresolvedReference,
+  invalidInput,
+];
+
+export function ruleById(id: string): Rule | undefined {
+  return RULES.find((r) => r.meta.id === id);
+}

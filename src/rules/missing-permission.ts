@@ -1,0 +1,156 @@
+// missing-permission: a need of the role's workloads that its effective grant does not cover.
+// The task would fail to start, so this is an error; where the verdict hangs on a value the
+// input does not determine, it is a note that says what could not be verified.
+import { display, tokenNames, type Need } from '../model.js';
+import type { RoleAnalysis, NeedVerdict } from '../analyze.js';
+import type { RawFinding, Rule } from './rule.js';
+import { formatLoc, roleLabel, statementLabel } from './util.js';
+import { resourceCovers } from '../iam/arn.js';
+import type { Grant } from '../iam/evaluate.js';
+
+export const missingPermission: Rule = {
+  meta: {
+    id: 'missing-permission',
+    title: 'Permission the workload needs is not granted',
+    severity: 'error',
+    description:
+      'A task definition that uses this role needs an action on a resource (an ECR image pull, a log stream, a secret, a parameter, a KMS key, an S3 environment file) that the role does not grant, or that a Deny or the permissions boundary removes. The task fails to start.',
+    help: 'Grant the action on the resource named in the finding (the suggested policy shows the least-privilege statement), or fix the resource ARN of the statement that was meant to grant it.',
+    needsWorkload: true,
+  },
+  check({ analysis }) {
+    const out: RawFinding[] = [];
+    for (const ra of analysis.roles) {
+      for (const group of groupVerdicts(ra.verdicts)) out.push(...judge(ra, group));
+    }
+    for (const { td, needs, reason } of analysis.orphanWorkloads) {
+      if (reason !== 'no-role') continue;
+      const required = needs.filter((n) => !n.optional);
+      if (required.length === 0) continue;
+      const instanceOnly = required.every((n) => n.mayUseInstanceRole);
+      const actions = [...new Set(required.map((n) => n.action))].sort();
+      out.push({
+        rule: 'missing-permission',
+        severity: instanceOnly ? 'warning' : 'error',
+        message:
+          `task definition ${display(td.family ?? td.id)} has no execution role, but its containers need ${actions.join(', ')} ` +
+          `(${[...new Set(required.map((n) => n.reason))].slice(0, 3).join('; ')})` +
+          (instanceOnly ? '; on the EC2 launch type the container instance role may supply them' : '; the task cannot start'),
+        workloads: [td.id],
+        actions,
+        resources: [...new Set(required.map((n) => display(n.resource)))],
+        loc: td.loc,
+      });
+    }
+    return out;
+  },
+};
+
+/** Needs with the same resource, reason and outcome become one finding listing their actions. */
+function groupVerdicts(verdicts: NeedVerdict[]): NeedVerdict[][] {
+  const groups = new Map<string, NeedVerdict[]>();
+  for (const v of verdicts) {
+    if (v.need.optional || v.decision.decision === 'allowed') continue;
+    const key = [v.need.resource, v.need.reason, v.decision.decision, v.need.loc.file, v.need.loc.line].join('\u0001');
+    const list = groups.get(key);
+    if (list) list.push(v);
+    else groups.set(key, [v]);
+  }
+  return [...groups.values()];
+}
+
+function judge(ra: RoleAnalysis, group: NeedVerdict[]): RawFinding[] {
+  const first = group[0];
+  const need: Need = first.need;
+  const decision = first.decision.decision;
+  const actions = [...new Set(group.map((v) => v.need.action))].sort();
+  const workloads = [...new Set(group.map((v) => v.need.workload))];
+  const resource = display(need.resource);
+  const role = roleLabel(ra);
+  const why = `needed by ${need.reason}`;
+  const whereNeeded = ` (${formatLoc(need.loc)})`;
+  const base = { rule: 'missing-permission', role: ra, workloads, actions, resources: [resource] };
+
+  // A statement that names the action but not this resource is usually the one to fix.
+  const nearMiss = first.decision.matches.find((m) => m.statement.effect === 'Allow' && m.actionMatched && m.resourceMatched === 'no');
+  const denial = first.decision.matches.find((m) => m.statement.effect === 'Deny' && m.actionMatched && m.resourceMatched !== 'no' && m.conditions !== 'no');
+
+  if (decision === 'unknown' || (ra.linked.incomplete.length > 0 && decision === 'not-allowed')) {
+    const unknowns = [
+      ...new Set([
+        ...tokenNames(need.resource).map((t) => '${' + t.replace(/@.*$/, '') + '}'),
+        ...first.decision.unknownKeys,
+        ...ra.linked.incomplete,
+      ]),
+    ];
+    return [
+      {
+        ...base,
+        severity: 'note',
+        message: `cannot verify that role ${role} allows ${actions.join(', ')} on ${resource}, ${why}: it depends on ${unknowns.length ? unknowns.join(', ') : 'values the input does not determine'}`,
+        loc: need.loc,
+      },
+    ];
+  }
+
+  const instance = need.mayUseInstanceRole;
+  let detail: string;
+  let loc = need.loc;
+  if (decision === 'denied' && denial) {
+    detail = `${statementLabel(denial.policy, denial.statement)} denies it`;
+    loc = denial.statement.loc;
+  } else if (first.decision.blockedByBoundary) {
+    detail = 'the permissions boundary does not allow it';
+    if (ra.linked.role.boundary) loc = ra.linked.role.boundary.arn.loc;
+  } else if (nearMiss) {
+    const granted = (nearMiss.statement.resources ?? []).map(display);
+    detail = `${statementLabel(nearMiss.policy, nearMiss.statement)} grants it only on ${granted.join(', ')}${hint(need, granted)}`;
+    if (nearMiss.policy.kind !== 'aws-managed') loc = nearMiss.statement.loc;
+  } else {
+    const sibling = siblingGrant(ra, need);
+    if (sibling) {
+      detail = `${statementLabel(sibling.policy, sibling.statement)} grants ${sibling.action.full}, but ECS calls ${need.action}`;
+      if (sibling.policy.kind !== 'aws-managed') loc = sibling.statement.loc;
+    } else {
+      detail = 'no statement grants it';
+    }
+  }
+  return [
+    {
+      ...base,
+      severity: instance ? 'warning' : 'error',
+      message:
+        `role ${role} does not allow ${actions.join(', ')} on ${resource}, ${why}${loc === need.loc ? '' : whereNeeded}: ${detail}` +
+        (instance ? '; on the EC2 launch type the container instance role may supply it' : '; the task will fail to start'),
+      loc,
+    },
+  ];
+}
+
+/** Actions people grant instead of the one ECS calls (domain.md M14). */
+const SIBLINGS: Record<string, string[]> = {
+  'ssm:GetParameters': ['ssm:GetParameter', 'ssm:GetParametersByPath'],
+};
+
+function siblingGrant(ra: RoleAnalysis, need: Need): Grant | undefined {
+  const names = SIBLINGS[need.action];
+  if (!names) return undefined;
+  return ra.grants().find((g) => names.includes(g.action.full) && (g.resources ?? []).some((r) => resourceCovers(r, need.resource) !== 'no'));
+}
+
+/** The classic mistakes behind a near miss, named so the user recognises them. */
+function hint(need: Need, granted: string[]): string {
+  if (need.resource.includes(':log-stream:') && granted.some((g) => /:log-group:[^:*]+$/.test(g))) {
+    return ' (a log-group ARN without ":*" does not cover its log streams)';
+  }
+  if (need.action === 'logs:CreateLogGroup' && granted.some((g) => g.endsWith(':*'))) {
+    return ' (CreateLogGroup is authorized on the log-group ARN without ":*")';
+  }
+  if (need.action === 'secretsmanager:GetSecretValue' && granted.some((g) => /:secret:[^*?]+$/.test(g) && !/-[A-Za-z0-9]{6}$/.test(g))) {
+    return ' (a secret ARN without its random suffix matches nothing: use "<name>-??????")';
+  }
+  if (need.action === 'kms:Decrypt' && granted.some((g) => g.includes(':alias/'))) {
+    return ' (alias ARNs in Resource do not authorize use of the key: name the key ARN)';
+  }
+  return '';
+}

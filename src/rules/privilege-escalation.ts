@@ -1,0 +1,55 @@
+// privilege-escalation: grants that let whoever holds the credentials gain more: IAM writes
+// (iam:PassRole, iam:PutRolePolicy, iam:CreatePolicyVersion, …) and sts:AssumeRole on any role.
+// Applies to every role and policy file: no workload is needed to know these are dangerous.
+import { display, type Policy } from '../model.js';
+import { grants, type Grant } from '../iam/evaluate.js';
+import type { RoleAnalysis } from '../analyze.js';
+import type { RawFinding, Rule } from './rule.js';
+import { actionNames, brief, groupByStatement, isWriteLevel, roleLabel, statementLabel, statementLoc } from './util.js';
+
+function escalates(g: Grant): boolean {
+  const a = g.action;
+  if (a.service === 'iam') return isWriteLevel(a.accessLevel);
+  if (a.full === 'sts:AssumeRole') {
+    if (g.notResources) return true;
+    return (g.resources ?? []).some((r) => r === '*' || /:role\/.*\*/.test(r) || /^arn:[^:]*:iam::\*/.test(r));
+  }
+  return false;
+}
+
+export const privilegeEscalation: Rule = {
+  meta: {
+    id: 'privilege-escalation',
+    title: 'Grant that allows privilege escalation',
+    severity: 'error',
+    description:
+      'The policy grants IAM write or permissions-management actions (iam:PassRole, iam:PutRolePolicy, iam:AttachRolePolicy, iam:CreatePolicyVersion, …) or sts:AssumeRole on any role. Whoever obtains the credentials can give themselves more permissions. Neither the ECS agent nor the EKS Fargate infrastructure ever needs them.',
+    help: 'Remove these actions. If an application truly needs to pass or assume one role, grant that single action on that single role ARN, on the task role.',
+    needsWorkload: false,
+  },
+  check({ analysis, inventory }) {
+    const out: RawFinding[] = [];
+    const report = (ra: RoleAnalysis | undefined, list: Grant[]) => {
+      for (const { policy, statement, grants: gs } of groupByStatement(list.filter(escalates))) {
+        const actions = actionNames(gs);
+        const whose = ra ? `role ${roleLabel(ra)}` : `policy ${display(policy.name)}`;
+        out.push({
+          rule: 'privilege-escalation',
+          severity: 'error',
+          message: `${whose} allows privilege escalation through ${brief(actions)} (${statementLabel(policy, statement)})`,
+          role: ra,
+          workloads: ra ? ra.executionOf.map((td) => td.id) : [],
+          actions,
+          resources: (statement.resources ?? statement.notResources ?? []).map(display),
+          loc: statementLoc(ra, policy, statement),
+        });
+      }
+    };
+    for (const ra of analysis.roles) report(ra, ra.grants());
+    for (const p of inventory.policies as Policy[]) {
+      if (p.kind === 'trust') continue;
+      report(undefined, grants({ identity: [p] }));
+    }
+    return out;
+  },
+};

@@ -1,0 +1,65 @@
+// trust-confused-deputy: an ECS-trusting role without aws:SourceAccount / aws:SourceArn lets ECS
+// act for any account that names the role (the confused-deputy problem).
+import type { Condition, Statement } from '../model.js';
+import type { RawFinding, Rule } from './rule.js';
+import { roleLabel } from './util.js';
+import { ECS_TASKS, assumeStatements, isService } from './trust.js';
+
+const SOURCE_ACCOUNT_OPS = /^(StringEquals|StringLike|StringEqualsIgnoreCase)(IfExists)?$/i;
+const SOURCE_ARN_OPS = /^(ArnLike|ArnEquals|StringLike|StringEquals)(IfExists)?$/i;
+
+function guards(c: Condition): boolean {
+  const key = c.key.toLowerCase();
+  if (key === 'aws:sourceaccount') return SOURCE_ACCOUNT_OPS.test(c.operator);
+  if (key === 'aws:sourcearn') return SOURCE_ARN_OPS.test(c.operator);
+  return false;
+}
+
+export const trustConfusedDeputy: Rule = {
+  meta: {
+    id: 'trust-confused-deputy',
+    title: 'Trust policy without a confused-deputy condition',
+    severity: 'note',
+    description: `The trust policy lets ${ECS_TASKS} assume the role without an aws:SourceAccount or aws:SourceArn condition, so ECS acting for another account that learns the role's ARN is not excluded. AWS recommends the condition for task roles; for execution roles it is hardening.`,
+    help: 'Add "Condition": {"StringEquals": {"aws:SourceAccount": "<account id>"}, "ArnLike": {"aws:SourceArn": "arn:aws:ecs:<region>:<account id>:*"}} to the statement. ECS does not support a SourceArn pinned to one cluster.',
+    needsWorkload: false,
+  },
+  check({ analysis }) {
+    const out: RawFinding[] = [];
+    for (const ra of analysis.roles) {
+      const ecs: Statement[] = assumeStatements(ra.linked.role).filter((s) => (s.principals ?? []).some((p) => isService(p, ECS_TASKS)));
+      for (const s of ecs) {
+        const guard = s.conditions.filter(guards);
+        if (guard.length === 0) {
+          out.push({
+            rule: 'trust-confused-deputy',
+            severity: 'note',
+            message: `the trust policy of role ${roleLabel(ra)} lets ${ECS_TASKS} assume it without an aws:SourceAccount or aws:SourceArn condition`,
+            role: ra,
+            workloads: ra.executionOf.map((td) => td.id),
+            actions: ['sts:AssumeRole'],
+            resources: [],
+            loc: s.loc,
+          });
+          continue;
+        }
+        for (const c of guard) {
+          if (c.key.toLowerCase() !== 'aws:sourcearn') continue;
+          const pinned = c.values.filter((v) => /^arn:[^:]+:ecs:[^:]*:[^:]*:cluster\/[^*]+$/.test(v));
+          if (pinned.length === 0) continue;
+          out.push({
+            rule: 'trust-confused-deputy',
+            severity: 'warning',
+            message: `the trust policy of role ${roleLabel(ra)} pins aws:SourceArn to a cluster (${pinned.join(', ')}); ECS does not support per-cluster SourceArn, so tasks may fail to assume the role: use arn:<partition>:ecs:<region>:<account>:*`,
+            role: ra,
+            workloads: ra.executionOf.map((td) => td.id),
+            actions: ['sts:AssumeRole'],
+            resources: [],
+            loc: c.loc,
+          });
+        }
+      }
+    }
+    return out;
+  },
+};

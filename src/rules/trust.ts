@@ -1,0 +1,21 @@
+// Reading trust policies: which principals a role's trust admits for sts:AssumeRole.
+import type { Principal, Role, Statement } from '../model.js';
+import { actionPatternMatches } from '../iam/actions.js';
+
+export const ECS_TASKS = 'ecs-tasks.amazonaws.com';
+
+/** Allow statements of the trust policy that let someone call sts:AssumeRole. */
+export function assumeStatements(role: Role): Statement[] {
+  return (role.trust?.statements ?? []).filter(
+    (s) => s.effect === 'Allow' && (s.actions ?? []).some((a) => actionPatternMatches(a, 'sts:AssumeRole')),
+  );
+}
+
+export function isService(p: Principal, service: string): boolean {
+  return p.type === 'Service' && (p.value === service || p.value === `${service}.cn`);
+}
+
+/** Whether the role's trust admits the given service principal. */
+export function trustsService(role: Role, service: string): boolean {
+  return assumeStatements(role).some((s) => (s.principals ?? []).some((p) => isService(p, service)));
+}

@@ -1,0 +1,69 @@
+// Small helpers shared by several rules.
+import { display, roleName, type Policy, type Statement } from '../model.js';
+import type { RoleAnalysis } from '../analyze.js';
+import type { Grant } from '../iam/evaluate.js';
+import type { AccessLevel } from '../iam/catalog.js';
+
+export function roleLabel(ra: RoleAnalysis): string {
+  return roleName(ra.linked.role);
+}
+
+
+/** Where a statement is written; for AWS managed policies (no file) the role's reference to the policy. */
+export function statementLoc(ra: RoleAnalysis | undefined, policy: Policy, statement: Statement) {
+  if (policy.kind === 'aws-managed' && ra) {
+    const ref = ra.linked.role.managed.find((m) => m.arn.value === policy.arn);
+    if (ref) return ref.arn.loc;
+  }
+  return statement.loc;
+}
+
+/** Human name of the statement: `statement "Sid" of policy P` or `statement 2 of policy P`. */
+export function statementLabel(policy: Policy, statement: Statement): string {
+  const which = statement.sid ? `statement "${statement.sid}"` : `statement ${statement.index + 1}`;
+  const of = policy.kind === 'aws-managed' ? `AWS managed policy ${policy.name}` : `policy ${display(policy.name)}`;
+  return `${which} of ${of}`;
+}
+
+/** Grants grouped by the statement that grants them, in source order. */
+export function groupByStatement(list: Grant[]): Array<{ policy: Policy; statement: Statement; grants: Grant[] }> {
+  const groups = new Map<Statement, { policy: Policy; statement: Statement; grants: Grant[] }>();
+  for (const g of list) {
+    const e = groups.get(g.statement);
+    if (e) e.grants.push(g);
+    else groups.set(g.statement, { policy: g.policy, statement: g.statement, grants: [g] });
+  }
+  return [...groups.values()];
+}
+
+const LEVEL_RANK: Record<AccessLevel, number> = { List: 0, Read: 1, Tagging: 2, Write: 3, 'Permissions management': 4 };
+
+/** The worst access level among the grants. */
+export function worstLevel(list: Grant[]): AccessLevel {
+  return list.reduce<AccessLevel>((w, g) => (LEVEL_RANK[g.action.accessLevel] > LEVEL_RANK[w] ? g.action.accessLevel : w), 'List');
+}
+
+export function isWriteLevel(level: AccessLevel): boolean {
+  return level === 'Write' || level === 'Permissions management';
+}
+
+/** Sorted unique concrete action names. */
+export function actionNames(list: Grant[]): string[] {
+  return [...new Set(list.map((g) => g.action.full))].sort();
+}
+
+/** A short list for messages: the first few items and how many more. */
+export function brief(items: string[], max = 5): string {
+  if (items.length <= max) return items.join(', ');
+  return `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
+}
+
+/** Whether a grant applies to every resource (Resource "*" or an Allow with NotResource). */
+export function grantsEverywhere(g: Grant): boolean {
+  return g.notResources !== undefined || (g.resources ?? []).includes('*');
+}
+
+/** `file:line:column`. */
+export function formatLoc(loc: { file: string; line: number; column: number }): string {
+  return `${loc.file}:${loc.line}:${loc.column}`;
+}

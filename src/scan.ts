@@ -1,0 +1,135 @@
+// The pipeline: sources → Inventory → link → analyze → rules → report.
+import { relative, resolve, sep } from 'node:path';
+import { emptyInventory, mergeInventory, roleName, type Loc, type Severity } from './model.js';
+import { discover } from './sources/discover.js';
+import { readInputFile } from './sources/index.js';
+import { InputError } from './sources/nodes.js';
+import { link } from './link/roles.js';
+import { analyze, type RoleAnalysis } from './analyze.js';
+import { RULES } from './rules/index.js';
+import type { RawFinding } from './rules/rule.js';
+import { suggestPolicy } from './fix/suggest.js';
+import { display } from './model.js';
+import type { Finding, InputErrorEntry, Report, RoleReport } from './report/types.js';
+import { version } from './version.js';
+
+export interface ScanOptions {
+  paths: string[];
+  /** Base for the relative paths in locations (default: process.cwd()). */
+  cwd?: string;
+}
+
+const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, note: 2 };
+export const MAX_ACTIONS = 1000;
+
+export function scan(options: ScanOptions): Report {
+  const cwd = options.cwd ?? process.cwd();
+  const rel = (p: string) => relative(cwd, p).split(sep).join('/') || '.';
+  const inventory = emptyInventory();
+  const errors: InputErrorEntry[] = [];
+  const { files, missing } = discover(options.paths.map((p) => resolve(cwd, p)));
+  for (const m of missing) errors.push({ message: 'no such file or directory', location: { file: rel(m), line: 1, column: 1 } });
+  for (const path of files) {
+    const file = rel(path);
+    try {
+      mergeInventory(inventory, readInputFile(path, file).inventory);
+    } catch (e) {
+      if (e instanceof InputError) errors.push({ message: e.message, location: e.loc });
+      else if (e instanceof RangeError) errors.push({ message: `input too deeply nested or too large to process (${e.message})`, location: { file, line: 1, column: 1 } });
+      else throw e;
+    }
+  }
+  const linked = link(inventory);
+  const analysis = analyze(inventory, linked);
+  const ctx = { inventory, linked, analysis };
+  const raw: RawFinding[] = RULES.flatMap((r) => r.check(ctx));
+  const findings = dedupe(raw.map(toFinding)).sort(compareFindings);
+  const roles = analysis.roles.map(roleReport).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const count = (s: Severity) => findings.filter((f) => f.severity === s).length;
+  return {
+    tool: { name: 'rolefit', version: version() },
+    findings,
+    errors,
+    roles,
+    summary: {
+      files: inventory.files.length,
+      roles: roles.length,
+      workloads: inventory.taskDefinitions.length,
+      findings: findings.length,
+      errors: count('error'),
+      warnings: count('warning'),
+      notes: count('note'),
+      inputErrors: errors.length,
+      partial: errors.length > 0 || roles.some((r) => r.incomplete.length > 0),
+    },
+  };
+}
+
+function identity(ra: RoleAnalysis) {
+  const r = ra.linked.role;
+  return { name: roleName(r), arn: display(r.arn), id: r.id };
+}
+
+function loc(l: Loc) {
+  return { file: l.file, line: l.line, column: l.column };
+}
+
+function toFinding(f: RawFinding): Finding {
+  const actions = [...new Set(f.actions ?? [])].sort();
+  return {
+    rule: f.rule,
+    severity: f.severity,
+    message: f.message,
+    role: f.role ? identity(f.role) : null,
+    workloads: f.workloads ?? [],
+    actions: actions.slice(0, MAX_ACTIONS),
+    actionCount: actions.length,
+    resources: f.resources ?? [],
+    location: loc(f.loc),
+  };
+}
+
+function roleReport(ra: RoleAnalysis): RoleReport {
+  const isExec = ra.kind === 'execution-role' || ra.kind === 'execution-and-task-role';
+  return {
+    ...identity(ra),
+    kind: ra.kind,
+    workloads: [...new Set([...ra.executionOf, ...ra.taskRoleOf].map((td) => td.id))],
+    location: loc(ra.linked.role.loc),
+    needs: ra.needs.map((n) => ({
+      action: n.action,
+      resource: display(n.resource),
+      reason: n.reason,
+      location: loc(n.loc),
+      ...(n.optional ? { optional: true } : {}),
+    })),
+    incomplete: ra.linked.incomplete,
+    suggestedPolicy: isExec ? suggestPolicy(ra.needs) : null,
+  };
+}
+
+function compareFindings(a: Finding, b: Finding): number {
+  return (
+    cmp(a.location.file, b.location.file) ||
+    a.location.line - b.location.line ||
+    a.location.column - b.location.column ||
+    SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
+    cmp(a.rule, b.rule) ||
+    cmp(a.message, b.message)
+  );
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The same finding raised twice (a policy reached through two paths) is reported once. */
+function dedupe(list: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return list.filter((f) => {
+    const key = JSON.stringify([f.rule, f.location, f.message, f.role?.id]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,79 @@
+// Which files a scan reads: the paths given, directories walked recursively (skipping .git,
+// node_modules and .terraform), symlink loops cut, only extensions a reader may understand.
+import { readdirSync, realpathSync, statSync } from 'node:fs';
+import { join, extname } from 'node:path';
+
+const SKIP_DIRS = new Set(['.git', 'node_modules', '.terraform']);
+export const SCANNED_EXTENSIONS = new Set(['.json', '.yaml', '.yml', '.template']);
+
+export interface Discovered {
+  files: string[];
+  /** Paths given that do not exist. */
+  missing: string[];
+}
+
+export function discover(paths: string[]): Discovered {
+  const files: string[] = [];
+  const missing: string[] = [];
+  const seenDirs = new Set<string>();
+  const seenFiles = new Set<string>();
+  const addFile = (p: string) => {
+    let real: string;
+    try {
+      real = realpathSync(p);
+    } catch {
+      return; // dangling symlink
+    }
+    if (seenFiles.has(real)) return;
+    seenFiles.add(real);
+    files.push(p);
+  };
+  const walk = (dir: string) => {
+    let real: string;
+    try {
+      real = realpathSync(dir);
+    } catch {
+      return;
+    }
+    if (seenDirs.has(real)) return; // a symlink loop, or a directory reached twice
+    seenDirs.add(real);
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) {
+      const p = join(dir, e.name);
+      let isDir = e.isDirectory();
+      let isFile = e.isFile();
+      if (e.isSymbolicLink()) {
+        try {
+          const st = statSync(p);
+          isDir = st.isDirectory();
+          isFile = st.isFile();
+        } catch {
+          continue;
+        }
+      }
+      if (isDir) {
+        if (!SKIP_DIRS.has(e.name)) walk(p);
+      } else if (isFile && SCANNED_EXTENSIONS.has(extname(e.name).toLowerCase())) {
+        addFile(p);
+      }
+    }
+  };
+  for (const p of paths) {
+    let st;
+    try {
+      st = statSync(p);
+    } catch {
+      missing.push(p);
+      continue;
+    }
+    if (st.isDirectory()) walk(p);
+    else addFile(p);
+  }
+  return { files, missing };
+}

@@ -1,0 +1,449 @@
+import { describe, expect, it } from 'vitest';
+import { parseArn, resourceCovers, resourceOverlaps, type Tri } from '../src/iam/arn.js';
+import { token } from '../src/model.js';
+
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const pick = <T>(r: () => number, xs: T[]): T => xs[Math.floor(r() * xs.length)];
+
+const ACCT = token('AWS::AccountId@t.yaml');
+const REGION = token('AWS::Region@t.yaml');
+const LG = 'arn:aws:logs:us-east-1:1:log-group:/ecs/app';
+const SM = 'arn:aws:secretsmanager:us-east-1:1:secret:';
+
+describe('parseArn', () => {
+  it('splits at the first five colons; the resource keeps its own', () => {
+    expect(parseArn(LG + ':log-stream:web/1')).toEqual({
+      partition: 'aws',
+      service: 'logs',
+      region: 'us-east-1',
+      account: '1',
+      resource: 'log-group:/ecs/app:log-stream:web/1',
+    });
+    expect(parseArn('arn:aws:s3:::bucket/key')).toEqual({
+      partition: 'aws',
+      service: 's3',
+      region: '',
+      account: '',
+      resource: 'bucket/key',
+    });
+    expect(parseArn('arn:aws:iam::123456789012:role/path/r')?.resource).toBe('role/path/r');
+  });
+
+  it('never splits inside a token', () => {
+    expect(parseArn(`arn:aws:ecr:${REGION}:${ACCT}:repository/app`)).toEqual({
+      partition: 'aws',
+      service: 'ecr',
+      region: REGION,
+      account: ACCT,
+      resource: 'repository/app',
+    });
+  });
+
+  it('rejects what is not an ARN', () => {
+    expect(parseArn('*')).toBeUndefined();
+    expect(parseArn('arn:aws:s3::')).toBeUndefined();
+    expect(parseArn('foo:aws:s3:::b')).toBeUndefined();
+    expect(parseArn(token('SecretArn@t.yaml'))).toBeUndefined();
+    expect(parseArn('')).toBeUndefined();
+  });
+});
+
+describe('resourceCovers: domain.md §7 matching vectors', () => {
+  const cases: Array<[string, string, Tri]> = [
+    [LG + ':*', LG + ':log-stream:app/web/*', 'yes'],
+    [LG, LG + ':log-stream:app/web/*', 'no'],
+    [LG + ':*', LG, 'no'],
+    ['arn:aws:ecr:*:1:repository/*', '*', 'no'],
+    [SM + 'prod/db-??????', SM + 'prod/db-AbCdEf', 'yes'],
+    [SM + 'prod/db', SM + 'prod/db-AbCdEf', 'no'],
+    ['arn:aws:ecr:us-east-1:123:repository/*', 'arn:aws:ecr:us-east-1:123:repository/team/api', 'yes'],
+    ['arn:aws:ecr:*:*:repository/app', 'arn:aws:ecr:eu-west-1:123:repository/app', 'yes'],
+    ['arn:aws:ecr:us-*:*:repository/app', 'arn:aws:ecr:eu-west-1:123:repository/app', 'no'],
+    [`arn:aws:ecr:us-east-1:${ACCT}:repository/app`, `arn:aws:ecr:us-east-1:${ACCT}:repository/app`, 'yes'],
+    [`arn:aws:ecr:us-east-1:${ACCT}:repository/app`, 'arn:aws:ecr:us-east-1:123456789012:repository/app', 'unknown'],
+    ['arn:aws:s3:::b/*', 'arn:aws:s3:::b', 'no'],
+  ];
+  for (const [grant, need, expected] of cases) {
+    it(`${grant} vs ${need} → ${expected}`, () => expect(resourceCovers(grant, need)).toBe(expected));
+  }
+});
+
+describe('resourceCovers: IAM semantics', () => {
+  it('`*` covers everything, and only `*` covers a wildcard-only need', () => {
+    expect(resourceCovers('*', 'arn:aws:ecr:us-east-1:1:repository/x')).toBe('yes');
+    expect(resourceCovers('*', '*')).toBe('yes');
+    expect(resourceCovers('*', token('X@t'))).toBe('yes');
+    expect(resourceCovers('arn:*', '*')).toBe('no');
+    expect(resourceCovers('arn:aws:*:*:*:*', '*')).toBe('no');
+    expect(resourceCovers('**', '*')).toBe('no');
+    // A grant that is wholly unknown could be `*`.
+    expect(resourceCovers(token('Res@t'), '*')).toBe('unknown');
+    expect(resourceCovers(`arn:aws:ecr:*:${ACCT}:*`, '*')).toBe('no');
+  });
+
+  it('globs partition, region and account within their segment only', () => {
+    const need = 'arn:aws:ecr:eu-west-1:123:repository/app';
+    expect(resourceCovers('arn:aws:ecr:eu-*:123:repository/app', need)).toBe('yes');
+    expect(resourceCovers('arn:aws:ecr:eu-west-?:123:repository/app', need)).toBe('yes');
+    expect(resourceCovers('arn:aws:ecr:eu-west-??:123:repository/app', need)).toBe('no');
+    expect(resourceCovers('arn:*:ecr:*:*:repository/app', need)).toBe('yes');
+    expect(resourceCovers('arn:aws:ecr:*:12?:repository/app', need)).toBe('yes');
+    expect(resourceCovers('arn:aws:ecr:*:1*:repository/app', need)).toBe('yes');
+    expect(resourceCovers('arn:aws:ecr:*:12:repository/app', need)).toBe('no');
+    // A region `*` does not swallow the account: the ':' belongs to the ARN's structure.
+    expect(resourceCovers('arn:aws:ecr:*:repository/app', need)).toBe('no');
+  });
+
+  it('matches partition, service, region and account case-insensitively, the resource-id case-sensitively', () => {
+    const need = 'arn:aws:ecr:eu-west-1:123:repository/app';
+    expect(resourceCovers('ARN:AWS:ECR:EU-WEST-1:123:repository/app', need)).toBe('yes');
+    expect(resourceCovers('arn:aws:Ecr:eu-west-1:123:repository/app', need)).toBe('yes');
+    expect(resourceCovers('arn:aws:ecr:eu-west-1:123:Repository/app', need)).toBe('no');
+    expect(resourceCovers('arn:aws:ecr:eu-west-1:123:repository/App', need)).toBe('no');
+  });
+
+  it('requires the service to be equal', () => {
+    expect(resourceCovers('arn:aws:ecs:*:*:*', 'arn:aws:ecr:us-east-1:1:repository/x')).toBe('no');
+    expect(resourceCovers('arn:aws:ecr:*:*:*', 'arn:aws:ecr:us-east-1:1:repository/x')).toBe('yes');
+  });
+
+  it('does not decide wildcards in the service segment, which IAM documents as invalid', () => {
+    expect(resourceCovers('arn:aws:*:*:*:*', 'arn:aws:ecr:us-east-1:1:repository/x')).toBe('unknown');
+    expect(resourceCovers('arn:aws:ec?:*:*:*', 'arn:aws:ecr:us-east-1:1:repository/x')).toBe('unknown');
+    // Not even the glob reading could match: a definite no.
+    expect(resourceCovers('arn:aws:s*:*:*:*', 'arn:aws:ecr:us-east-1:1:repository/x')).toBe('no');
+    expect(resourceCovers('arn:aws:*:*:*:bucket', 'arn:aws:ecr:us-east-1:1:repository/x')).toBe('no');
+  });
+
+  it('lets `*` in the resource-id cross "/" and ":"', () => {
+    expect(resourceCovers('arn:aws:logs:*:*:log-group:g:*', 'arn:aws:logs:r:1:log-group:g:log-stream:s')).toBe('yes');
+    expect(resourceCovers('arn:aws:logs:*:*:*', 'arn:aws:logs:r:1:log-group:g:log-stream:s')).toBe('yes');
+    expect(resourceCovers('arn:aws:logs:*:*:log-group:*:log-stream:*', LG + ':log-stream:x/y')).toBe('yes');
+    expect(resourceCovers('arn:aws:logs:*:*:log-group:*', LG)).toBe('yes');
+    expect(resourceCovers('arn:aws:logs:*:*:log-group:/ecs/*', LG + ':log-stream:web')).toBe('yes');
+    expect(resourceCovers('arn:aws:s3:::b/*', 'arn:aws:s3:::b/a/b/c.env')).toBe('yes');
+    expect(resourceCovers('arn:aws:s3:::b?', 'arn:aws:s3:::b/')).toBe('yes');
+  });
+
+  it('pads a grant with fewer than six segments with `*`', () => {
+    expect(resourceCovers('arn:aws:s3', 'arn:aws:s3:::b/k')).toBe('yes');
+    expect(resourceCovers('arn:aws:s3:', 'arn:aws:s3:::b/k')).toBe('yes');
+    expect(resourceCovers('arn:aws:s3:x', 'arn:aws:s3:::b/k')).toBe('no');
+    expect(resourceCovers('arn:aws:ecr:us-east-1', 'arn:aws:ecr:us-east-1:1:repository/x')).toBe('yes');
+    expect(resourceCovers('arn:aws:ecr:us-east-1', 'arn:aws:ecr:us-west-2:1:repository/x')).toBe('no');
+    // Padding gives the service `*`, whose meaning IAM leaves undefined.
+    expect(resourceCovers('arn:aws', 'arn:aws:ecr:us-east-1:1:repository/x')).toBe('unknown');
+  });
+
+  it('matches nothing with a grant that is not an ARN', () => {
+    expect(resourceCovers('bucket/*', 'arn:aws:s3:::bucket/x')).toBe('no');
+    expect(resourceCovers('', 'arn:aws:s3:::bucket/x')).toBe('no');
+  });
+});
+
+describe('resourceCovers: needs that are patterns (containment, not overlap)', () => {
+  it('covers a secret pattern only with a grant containing all its versions', () => {
+    const need = SM + 'prod/db-??????';
+    expect(resourceCovers(SM + 'prod/db-??????', need)).toBe('yes');
+    expect(resourceCovers(SM + 'prod/db-*', need)).toBe('yes');
+    expect(resourceCovers(SM + 'prod/*', need)).toBe('yes');
+    expect(resourceCovers(SM + '*', need)).toBe('yes');
+    expect(resourceCovers(SM + 'prod/db-?????', need)).toBe('no');
+    expect(resourceCovers(SM + 'prod/db-???????', need)).toBe('no');
+    // Overlapping is not covering: one concrete secret does not cover every possible suffix.
+    expect(resourceCovers(SM + 'prod/db-AbCdEf', need)).toBe('no');
+    expect(resourceCovers(SM + 'prod/db-A*', need)).toBe('no');
+  });
+
+  it('covers log-stream patterns', () => {
+    const need = LG + ':log-stream:app/*';
+    expect(resourceCovers(LG + ':log-stream:*', need)).toBe('yes');
+    expect(resourceCovers(LG + ':log-stream:app/*', need)).toBe('yes');
+    expect(resourceCovers(LG + ':log-stream:app/web/*', need)).toBe('no');
+    expect(resourceCovers(LG + ':log-stream:app?*', need)).toBe('yes');
+    expect(resourceCovers(LG + ':log-stream:app/?*', need)).toBe('no');
+  });
+
+  it('treats need wildcards in non-resource segments as segment globs', () => {
+    const need = 'arn:aws:ecr:*:123:repository/app';
+    expect(resourceCovers('arn:aws:ecr:*:123:repository/app', need)).toBe('yes');
+    expect(resourceCovers('arn:aws:ecr:us-*:123:repository/app', need)).toBe('no');
+    expect(resourceCovers('arn:aws:ecr:us-east-1:123:repository/app', 'arn:aws:ecr:us-east-?:123:repository/app')).toBe(
+      'no',
+    );
+  });
+});
+
+describe('resourceCovers: tokens', () => {
+  it('identical tokens match; a grant `*` matches any token; other text never does', () => {
+    const need = `arn:aws:ecr:${REGION}:${ACCT}:repository/app`;
+    expect(resourceCovers(need, need)).toBe('yes');
+    expect(resourceCovers('arn:aws:ecr:*:*:repository/app', need)).toBe('yes');
+    expect(resourceCovers(`arn:aws:ecr:*:${ACCT}:repository/*`, need)).toBe('yes');
+    expect(resourceCovers(`arn:aws:ecr:us-east-1:${ACCT}:repository/app`, need)).toBe('unknown');
+    expect(resourceCovers(`arn:aws:ecr:*:${ACCT}:repository/other`, need)).toBe('no');
+    // A grant `?` does not match a token (it may be longer than one character).
+    expect(resourceCovers(`arn:aws:ecr:*:${ACCT}:repository/app`, `arn:aws:ecr:*:${ACCT}:repository/${token('N@t')}`)).toBe(
+      'unknown',
+    );
+  });
+
+  it('a grant token never covers a need wildcard', () => {
+    const T = token('Name@t');
+    expect(resourceCovers(`arn:aws:s3:::${T}`, 'arn:aws:s3:::*')).toBe('unknown');
+    expect(resourceCovers(`arn:aws:s3:::${T}/*`, `arn:aws:s3:::${T}/*`)).toBe('yes');
+    expect(resourceCovers(`arn:aws:s3:::${T}/*`, `arn:aws:s3:::${T}/a/b`)).toBe('yes');
+    // Widened, `*/*` and `*` overlap: the rule cannot say no (the token could hold wildcards).
+    expect(resourceCovers(`arn:aws:s3:::${T}/*`, `arn:aws:s3:::${T}`)).toBe('unknown');
+    expect(resourceCovers(`arn:aws:s3:::${T}/*`, 'arn:aws:s3:::other')).toBe('no');
+  });
+
+  it('is "no" when not even a widened token could match', () => {
+    expect(resourceCovers(`arn:aws:ecr:us-east-1:${ACCT}:repository/app`, 'arn:aws:ecr:eu-west-1:1:repository/app')).toBe('no');
+    expect(resourceCovers(`arn:aws:ecr:us-east-1:${ACCT}:repository/app`, 'arn:aws:logs:us-east-1:1:log-group:x')).toBe('no');
+  });
+
+  it('handles tokens standing for a whole ARN', () => {
+    const X = token('SecretArn@t.yaml');
+    const B = token('Bucket.Arn@t.yaml');
+    expect(resourceCovers(X, X)).toBe('yes');
+    expect(resourceCovers(SM + '*', X)).toBe('unknown');
+    expect(resourceCovers(X, SM + 'prod/db-AbCdEf')).toBe('unknown');
+    expect(resourceCovers(`${B}/*`, `${B}/env/app.env`)).toBe('yes');
+    expect(resourceCovers(`${B}/*`, `${B}/a:b`)).toBe('yes');
+    expect(resourceCovers(`${B}/*`, B)).toBe('unknown');
+    expect(resourceCovers(`${B}/*`, `${B}:x`)).toBe('unknown');
+    expect(resourceCovers(`${B}/*`, 'arn:aws:s3:::b/x')).toBe('unknown');
+    expect(resourceCovers(`${B}/*`, X)).toBe('unknown');
+    expect(resourceCovers(`${B}/*`, `${X}/x`)).toBe('unknown');
+    expect(resourceCovers('arn:aws:s3:::*', `${B}/k`)).toBe('unknown');
+  });
+
+  it('does not let a `*` before a token that hides the segmentation cross ":"', () => {
+    const X = token('Arn@t.yaml');
+    // `arn:*x` pads to `arn:*x:*:*:*:*`: its `*` stays in the partition.
+    expect(resourceCovers('arn:*' + X, 'arn:aws:ecr:r:1:' + X)).toBe('unknown');
+    expect(resourceCovers('arn:*' + X, 'arn:aws' + X)).toBe('yes');
+    // A wildcard seen in the service segment before the token stays undecided.
+    expect(resourceCovers('arn:aws:*:' + X, 'arn:aws:ecr:' + X)).toBe('unknown');
+    expect(resourceCovers('arn:aws:ecr:' + X, 'arn:aws:ecr:' + X)).toBe('yes');
+  });
+
+  it('keeps tokens opaque: the same name in another case is another token', () => {
+    const a = `arn:aws:ecr:us-east-1:${token('Acct@t')}:repository/app`;
+    const b = `arn:aws:ecr:us-east-1:${token('acct@t')}:repository/app`;
+    expect(resourceCovers(a, b)).toBe('unknown');
+  });
+});
+
+describe('resourceOverlaps', () => {
+  it('answers whether one resource can match both', () => {
+    expect(resourceOverlaps('*', 'arn:aws:s3:::b')).toBe('yes');
+    expect(resourceOverlaps('arn:aws:s3:::b/x*', 'arn:aws:s3:::b/*y')).toBe('yes');
+    expect(resourceOverlaps('arn:aws:s3:::b/*', 'arn:aws:s3:::c/*')).toBe('no');
+    expect(resourceOverlaps(SM + 'prod/db-??????', SM + 'prod/db-AbCdEf')).toBe('yes');
+    expect(resourceOverlaps(SM + 'prod/db-??????', SM + 'prod/db-AbCdE')).toBe('no');
+    expect(resourceOverlaps('arn:aws:ecr:us-*:*:*', 'arn:aws:ecr:*-west-2:1:repository/x')).toBe('yes');
+    expect(resourceOverlaps('arn:aws:ecr:us-*:*:*', 'arn:aws:ecr:eu-*:1:repository/x')).toBe('no');
+    expect(resourceOverlaps('ARN:AWS:ECR:US-EAST-1:1:repository/x', 'arn:aws:ecr:us-east-1:1:repository/x')).toBe('yes');
+    expect(resourceOverlaps('arn:aws:ecr:us-east-1:1:repository/X', 'arn:aws:ecr:us-east-1:1:repository/x')).toBe('no');
+    expect(resourceOverlaps('arn:aws:ecs:*:*:*', 'arn:aws:ecr:*:*:*')).toBe('no');
+    expect(resourceOverlaps('arn:aws:*:*:*:*', 'arn:aws:ecr:*:*:*')).toBe('unknown');
+  });
+
+  it('uses the same token rules', () => {
+    const a = `arn:aws:ecr:us-east-1:${ACCT}:repository/*`;
+    expect(resourceOverlaps(a, `arn:aws:ecr:us-east-1:${ACCT}:repository/app`)).toBe('yes');
+    expect(resourceOverlaps(a, 'arn:aws:ecr:us-east-1:*:repository/app')).toBe('yes');
+    expect(resourceOverlaps(a, 'arn:aws:ecr:us-east-1:123:repository/app')).toBe('unknown');
+    expect(resourceOverlaps(a, 'arn:aws:ecr:eu-west-1:123:repository/app')).toBe('no');
+    expect(resourceOverlaps(token('X@t'), 'arn:aws:s3:::b')).toBe('unknown');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Brute force: enumerate a universe of concrete ARNs and check IAM's rule directly.
+
+function segRe(p: string, flags: string): RegExp {
+  const body = [...p].map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\/]/g, '\\$&'))).join('');
+  return new RegExp('^' + body + '$', flags);
+}
+
+function splitSix(s: string): string[] {
+  const parts: string[] = [];
+  let rest = s;
+  for (let i = 0; i < 5; i++) {
+    const c = rest.indexOf(':');
+    if (c < 0) break;
+    parts.push(rest.slice(0, c));
+    rest = rest.slice(c + 1);
+  }
+  parts.push(rest);
+  return parts;
+}
+
+/** IAM's rule for concrete ARNs (split in six), written independently of src/iam (service globbed too). */
+function iamMatcher(pattern: string): (arn: string[]) => boolean {
+  if (pattern === '*') return () => true;
+  const p = splitSix(pattern);
+  while (p.length < 6) p.push('*');
+  const res = p.map((seg, k) => segRe(seg, k < 5 ? 'is' : 's'));
+  return (a) => res.every((re, k) => re.test(a[k]));
+}
+
+function resourceWords(alphabet: string[], maxLen: number): string[] {
+  let layer = [''];
+  const out = [''];
+  for (let l = 1; l <= maxLen; l++) {
+    layer = layer.flatMap((w) => alphabet.map((c) => w + c));
+    out.push(...layer);
+  }
+  return out;
+}
+
+const UNIVERSE = (() => {
+  const out: string[][] = [];
+  for (const p of ['aws', 'AWS', 'aws-cn'])
+    for (const s of ['s3', 'ecr'])
+      for (const r of ['', 'a', 'A', 'ab', 'b'])
+        for (const acct of ['', '1', '12'])
+          for (const res of resourceWords(['a', '/', ':'], 4)) out.push(splitSix(`arn:${p}:${s}:${r}:${acct}:${res}`));
+  return out;
+})();
+
+function randomResource(r: () => number): string {
+  const n = Math.floor(r() * 4);
+  let s = '';
+  for (let i = 0; i < n; i++) s += pick(r, ['a', '/', ':', '*', '?']);
+  return s;
+}
+
+function randomArnPattern(r: () => number): string {
+  const segs = [
+    'arn',
+    pick(r, ['aws', 'AWS', 'a*', '*', 'aws-??', 'aws']),
+    pick(r, ['s3', 'S3', 'ecr', 's3']),
+    pick(r, ['', 'a', 'A', '*', '?', 'a*', '*b']),
+    pick(r, ['1', '*', '1?', '']),
+    randomResource(r),
+  ];
+  const keep = r() < 0.15 ? 2 + Math.floor(r() * 4) : 6;
+  return segs.slice(0, keep).join(':');
+}
+
+describe('resourceCovers / resourceOverlaps: brute force over a universe of ARNs', () => {
+  it('agrees with the IAM rule applied to every concrete ARN', () => {
+    const r = rng(11);
+    let yes = 0;
+    let no = 0;
+    let overlapsSeen = 0;
+    for (let iter = 0; iter < 800; iter++) {
+      const grant = r() < 0.05 ? '*' : randomArnPattern(r);
+      // Needs are full six-segment patterns (that is what the needs stage produces).
+      let need = randomArnPattern(r);
+      while (splitSix(need).length < 6) need = randomArnPattern(r);
+      const needM = iamMatcher(need);
+      const grantM = iamMatcher(grant);
+      const denoted = UNIVERSE.filter(needM);
+      const covered = denoted.every(grantM);
+      const overlap = denoted.some(grantM);
+      const got = resourceCovers(grant, need);
+      const gotOverlap = resourceOverlaps(grant, need);
+      expect(denoted.length, need).toBeGreaterThan(0);
+      const msg = `grant ${grant} need ${need}`;
+      const gs = splitSix(grant);
+      if (grant !== '*' && (gs.length < 3 || /[*?]/.test(gs[2]))) {
+        // Service wildcard: undecided when the glob reading matches, else a definite no.
+        expect(got, msg).toBe(covered ? 'unknown' : 'no');
+        expect(gotOverlap, msg).toBe(overlap ? 'unknown' : 'no');
+      } else {
+        expect(got, msg).toBe(covered ? 'yes' : 'no');
+        expect(gotOverlap, msg).toBe(overlap ? 'yes' : 'no');
+      }
+      if (got === 'yes') yes++;
+      if (got === 'no') no++;
+      if (gotOverlap === 'yes') overlapsSeen++;
+    }
+    expect(yes).toBeGreaterThan(10);
+    expect(no).toBeGreaterThan(10);
+    expect(overlapsSeen).toBeGreaterThan(yes);
+  });
+});
+
+describe('resourceCovers / resourceOverlaps: token answers hold for every value of the tokens', () => {
+  const S = token('Seg@t');
+  const R = token('Other@t');
+  const X = token('Arn@t');
+  const segValues = ['', 'a', '1', 'a*', '*', '?', 'ab'];
+  const arnValues = ['arn:aws:s3:a:1:a', 'arn:aws:s3:a:1:', 'arn:aws:s3:*:*:a/*', 'arn:aws:ecr:a:1:a/b'];
+
+  function withTokens(r: () => number): string {
+    if (r() < 0.2) {
+      // A token for a whole ARN, maybe with a resource suffix.
+      return X + pick(r, ['', '/*', '/a', ':*', '/a:b']);
+    }
+    if (r() < 0.1) {
+      // Wildcards before such a token: their segment is not known.
+      return pick(r, ['arn:*' + X, 'arn:' + X + '*', 'arn:aws:*:' + X, '*' + X, 'arn:*:' + X + '/*']);
+    }
+    const segs = [
+      'arn',
+      pick(r, ['aws', '*']),
+      pick(r, ['s3', 'ecr']),
+      pick(r, ['a', '*', S, R]),
+      pick(r, ['1', '*', S, R, '?']),
+      pick(r, ['a', '*', `${S}/*`, `a/${R}`, `${S}`, 'a/*', `*${S}`, `${R}?`, '']),
+    ];
+    return segs.join(':');
+  }
+
+  function substitute(s: string, env: Record<string, string>): string {
+    return s.split(S).join(env.S).split(R).join(env.R).split(X).join(env.X);
+  }
+
+  it('never answers yes or no where some substitution disagrees', () => {
+    const r = rng(21);
+    let decided = 0;
+    for (let iter = 0; iter < 300; iter++) {
+      const grant = withTokens(r);
+      const need = withTokens(r);
+      const cov = resourceCovers(grant, need);
+      const ov = resourceOverlaps(grant, need);
+      for (const sv of segValues)
+        for (const rv of segValues)
+          for (const xv of arnValues) {
+            const env = { S: sv, R: rv, X: xv };
+            const g = substitute(grant, env);
+            const n = substitute(need, env);
+            const msg = `grant ${grant} need ${need} with ${JSON.stringify(env)}`;
+            // Token-free comparisons are exact (cross-checked above), so they serve as the truth.
+            if (cov !== 'unknown') expect(resourceCovers(g, n), msg).toBe(cov);
+            if (ov !== 'unknown') expect(resourceOverlaps(g, n), msg).toBe(ov);
+          }
+      if (cov !== 'unknown') decided++;
+    }
+    expect(decided).toBeGreaterThan(50);
+  });
+});
+
+describe('resourceCovers: pathological patterns', () => {
+  it('stays bounded and never wrongly says yes', () => {
+    const base = 'arn:aws:s3:::';
+    const stars = base + '*a'.repeat(40) + '*';
+    expect(resourceCovers(stars, base + 'a'.repeat(39) + '*')).toBe('no');
+    expect(resourceCovers(stars, base + 'a'.repeat(40) + '*')).toBe('yes');
+    expect(resourceCovers(stars, base + 'b'.repeat(3000))).toBe('no');
+    const q = '?'.repeat(24);
+    expect(resourceCovers(base + '*a' + q, base + 'b*a' + q)).toBe('yes');
+    expect(resourceCovers(base + '*a' + q, base + '*a' + '?'.repeat(23) + '*')).not.toBe('yes');
+  });
+});
