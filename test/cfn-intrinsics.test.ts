@@ -394,8 +394,11 @@ Conditions:
   });
 
   it('skips nothing for a resource without Condition and evaluates one with', () => {
-    const { r } = template(`${extra}\nResources:\n  A: { Type: AWS::SNS::Topic }\n  B: { Type: AWS::SNS::Topic, Condition: Neither }\n  C: { Type: AWS::SNS::Topic, Condition: IsProd }`);
-    expect(['A', 'B', 'C'].map((id) => r.resourceCondition(id))).toEqual([true, false, undefined]);
+    const { r } = template(
+      `${extra}\n  Never: !Equals [a, b]\nResources:\n  A: { Type: AWS::SNS::Topic }\n  B: { Type: AWS::SNS::Topic, Condition: Never }\n  C: { Type: AWS::SNS::Topic, Condition: IsProd }\n  D: { Type: AWS::SNS::Topic, Condition: Neither }`,
+    );
+    // Neither is false only under the parameter defaults: another deployment may create D.
+    expect(['A', 'B', 'C', 'D'].map((id) => r.resourceCondition(id))).toEqual([true, false, undefined, undefined]);
   });
 });
 

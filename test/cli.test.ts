@@ -8,11 +8,11 @@ const repo = join(import.meta.dirname, '..');
 const bin = join(repo, 'bin', 'rolefit.js');
 
 function run(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [bin, ...args], {
-    cwd: repo,
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '', FORCE_COLOR: '', ...env },
-  });
+  // No color unless a test asks: the runner's own FORCE_COLOR/NO_COLOR must not leak in.
+  const base = { ...process.env };
+  delete base.NO_COLOR;
+  delete base.FORCE_COLOR;
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd: repo, encoding: 'utf8', env: { ...base, ...env } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -27,7 +27,8 @@ describe('rolefit scan', () => {
   it('exits 1 with findings at or above --fail-on, 0 below it', () => {
     const managed = run(['scan', 'fixtures/ecs-managed-policies-cfn']);
     expect(managed.code).toBe(1);
-    expect(managed.stdout).toMatch(/stack\.json\n\s+\d+:\d+\s+error\s+/);
+    expect(managed.stdout).toMatch(/^fixtures\/ecs-managed-policies-cfn\/stack\.json$/m);
+    expect(managed.stdout).toMatch(/^  \d+:\d+ +error +role billing-worker-execution grants \d+ actions its workloads never use/m);
     expect(run(['scan', '--fail-on', 'none', 'fixtures/ecs-managed-policies-cfn']).code).toBe(0);
   });
 

@@ -66,10 +66,11 @@ describe('a YAML template with short forms (web-service.yaml)', () => {
     expect(inv.files).toEqual([F]);
   });
 
-  it('skips the role whose condition is false and reads the others at their logical ids', () => {
+  it('reads a role whose condition is false only under parameter defaults, each at its logical id', () => {
     expect(inv.roles.map((r) => [r.id, r.loc])).toEqual([
       ['ExecutionRole', at('ExecutionRole:')],
       ['TaskRole', at('TaskRole:')],
+      ['DebugRole', at('DebugRole:', 1)],
     ]);
     expect(inv.roles.every((r) => r.source === 'cloudformation')).toBe(true);
   });

@@ -21,7 +21,7 @@ const SIDS: Record<string, string> = {
 export function suggestPolicy(all: Need[]): PolicyDocumentJson | null {
   // A tolerated need on a wildcard pattern stands for a value the input does not determine
   // (an image from a parameter): it has no place in a least-privilege policy.
-  const needs = all.filter((n) => !(n.optional && n.resource !== '*' && /[*?]/.test(n.resource)));
+  const needs = all.filter((n) => !(n.optional && /[*?]/.test(n.resource)));
   if (needs.length === 0) return null;
   // resource+condition → actions
   const byResource = new Map<string, { resource: string; condition?: string; actions: Set<string> }>();

@@ -203,7 +203,27 @@ export class CfnResolver {
       this.report(cond.loc, 'a resource Condition must be the name of a condition');
       return undefined;
     }
-    return this.condition(name, cond.loc);
+    const holds = this.condition(name, cond.loc);
+    // A parameter default is only what the template proposes: a resource that a deployment with
+    // other parameters would create is still scanned.
+    return holds === false && this.dependsOnParameters(name, new Set()) ? undefined : holds;
+  }
+
+  /** Whether a named condition reads a template parameter, directly or through other conditions. */
+  private dependsOnParameters(name: string, seen: Set<string>): boolean {
+    if (seen.has(name)) return false;
+    seen.add(name);
+    const walk = (n: Node | undefined): boolean => {
+      if (!n) return false;
+      if (n.kind === 'seq') return n.items.some(walk);
+      if (n.kind !== 'map') return false;
+      return n.entries.some(({ key, value }) => {
+        if (key === 'Ref') return this.parameters.has(str(value) ?? '');
+        if (key === 'Condition') return this.dependsOnParameters(str(value) ?? '', seen);
+        return walk(value);
+      });
+    };
+    return walk(this.conditions.get(name));
   }
 
   /** The string `Ref` gives for a resource (token when not determined). */

@@ -25,17 +25,17 @@ export const missingPermission: Rule = {
     }
     for (const { td, needs, reason } of analysis.orphanWorkloads) {
       if (reason !== 'no-role') continue;
-      const required = needs.filter((n) => !n.optional);
+      // Without an execution role, the EC2 launch type pulls images and ships awslogs with the
+      // container instance role: that is the documented setup. Secrets and the rest still need one.
+      const required = needs.filter((n) => !n.optional && !n.mayUseInstanceRole);
       if (required.length === 0) continue;
-      const instanceOnly = required.every((n) => n.mayUseInstanceRole);
       const actions = [...new Set(required.map((n) => n.action))].sort();
       out.push({
         rule: 'missing-permission',
-        severity: instanceOnly ? 'warning' : 'error',
+        severity: 'error',
         message:
           `task definition ${display(td.family ?? td.id)} has no execution role, but its containers need ${actions.join(', ')} ` +
-          `(${[...new Set(required.map((n) => n.reason))].slice(0, 3).join('; ')})` +
-          (instanceOnly ? '; on the EC2 launch type the container instance role may supply them' : '; the task cannot start'),
+          `(${[...new Set(required.map((n) => n.reason))].slice(0, 3).join('; ')}); the task cannot start`,
         workloads: [td.id],
         actions,
         resources: [...new Set(required.map((n) => display(n.resource)))],

@@ -150,6 +150,7 @@ function fromYaml(doc: Document, n: unknown, file: string, lc: LineCounter, dept
   const wrapTag = (tag: string | undefined, node: Node, loc: Loc): Node => {
     if (!tag || !tag.startsWith('!') || tag.startsWith('!!')) return node;
     const fn = tag.slice(1);
+    if (!/^[A-Za-z][A-Za-z0-9]*$/.test(fn)) return node;
     // An unknown local tag (`!Concat`) becomes `Fn::Concat` too, so the CloudFormation resolver
     // reports it instead of silently reading its argument as a plain value.
     const key = fn === 'Ref' || fn === 'Condition' ? fn : 'Fn::' + fn;
