@@ -1,0 +1,53 @@
+// Each rule next to the fixtures on which it must fire and those on which it must not (the
+// style of ESLint's valid/invalid cases). The exact findings are in each fixture's expected.json;
+// this table says which behaviour each fixture exists to pin down.
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { scan } from '../src/scan.js';
+import { RULES } from '../src/rules/index.js';
+import type { Report } from '../src/report/types.js';
+
+const root = join(import.meta.dirname, '..', 'fixtures');
+const reports = new Map<string, Report>();
+function report(name: string): Report {
+  let r = reports.get(name);
+  if (!r) reports.set(name, (r = scan({ paths: ['.'], cwd: join(root, name) })));
+  return r;
+}
+
+const CASES: Record<string, { fires: string[]; silent: string[] }> = {
+  'missing-permission': {
+    fires: ['ecs-taskdef-iam-dump', 'ecs-boundary-deny-dump', 'ecs-no-execution-role'],
+    silent: ['ecs-clean-cfn', 'ecs-managed-policies-cfn', 'ecs-shared-role-cfn', 'ecs-unresolved-cfn'],
+  },
+  'excess-action': {
+    fires: ['ecs-managed-policies-cfn', 'ecs-taskdef-iam-dump'],
+    silent: ['ecs-clean-cfn', 'ecs-boundary-deny-dump', 'ecs-shared-role-cfn', 'ecs-unresolved-cfn'],
+  },
+  'excess-resource': {
+    fires: ['ecs-managed-policies-cfn', 'ecs-boundary-deny-dump'],
+    silent: ['ecs-clean-cfn', 'ecs-shared-role-cfn', 'ecs-unresolved-cfn'],
+  },
+  'trust-principal': { fires: ['ecs-taskdef-iam-dump'], silent: ['ecs-clean-cfn', 'ecs-managed-policies-cfn', 'ecs-boundary-deny-dump'] },
+  'trust-confused-deputy': {
+    fires: ['ecs-managed-policies-cfn', 'ecs-taskdef-iam-dump'],
+    silent: ['ecs-clean-cfn', 'ecs-boundary-deny-dump', 'ecs-shared-role-cfn'],
+  },
+  'shared-role': { fires: ['ecs-shared-role-cfn'], silent: ['ecs-clean-cfn', 'ecs-taskdef-iam-dump'] },
+  'privilege-escalation': {
+    fires: ['ecs-shared-role-cfn', 'ecs-taskdef-iam-dump', 'policy-files'],
+    silent: ['ecs-clean-cfn', 'ecs-managed-policies-cfn', 'ecs-boundary-deny-dump'],
+  },
+  'unknown-action': { fires: ['policy-files'], silent: ['ecs-clean-cfn', 'ecs-managed-policies-cfn'] },
+  'invalid-policy': { fires: ['policy-files'], silent: ['ecs-clean-cfn', 'ecs-taskdef-iam-dump', 'ecs-managed-policies-cfn'] },
+  'unresolved-reference': { fires: ['ecs-unresolved-cfn', 'malformed'], silent: ['ecs-clean-cfn', 'ecs-taskdef-iam-dump'] },
+  'invalid-input': { fires: ['ecs-invalid-task-definition'], silent: ['ecs-clean-cfn', 'ecs-taskdef-iam-dump'] },
+};
+
+describe('rules fire where they must and nowhere else', () => {
+  it('covers every rule', () => expect(Object.keys(CASES).sort()).toEqual(RULES.map((r) => r.meta.id).sort()));
+  for (const [rule, { fires, silent }] of Object.entries(CASES)) {
+    for (const name of fires) it(`${rule} fires on ${name}`, () => expect(report(name).findings.some((f) => f.rule === rule)).toBe(true));
+    for (const name of silent) it(`${rule} is silent on ${name}`, () => expect(report(name).findings.filter((f) => f.rule === rule)).toEqual([]));
+  }
+});
