@@ -2,7 +2,7 @@
 // the AWS managed snapshot), and resolve workloads' role references (by ARN, then by name).
 import { display, hasToken, roleName, type Diagnostic, type Inventory, type Policy, type Role, type Val } from '../model.js';
 import { parsePolicy } from '../iam/policy.js';
-import { awsManagedPolicy, isAwsManagedArn } from '../iam/managed.js';
+import { awsManagedPolicy, awsManagedPolicyByName, isAwsManagedArn } from '../iam/managed.js';
 import { fromPlain } from '../sources/nodes.js';
 import { resourceCovers } from '../iam/arn.js';
 
@@ -63,15 +63,19 @@ export function link(inv: Inventory): Linked {
       const p = snapshotCache.get(arn);
       if (p) return p;
     }
+    const byName = isAwsManagedArn(arn) ? awsManagedPolicyByName(arn.slice(arn.lastIndexOf('/') + 1)) : undefined;
     const why = hasToken(arn)
       ? `${what} ${display(arn)} is not determined by the input`
-      : isAwsManagedArn(arn)
-        ? `AWS managed ${what} ${arn} is not in rolefit's snapshot of AWS managed policies`
-        : `managed ${what} ${arn} is not defined in the scanned files`;
+      : byName
+        ? `AWS managed ${what} ${arn} does not exist (IAM rejects this ARN): the policy of that name is ${byName.arn}`
+        : isAwsManagedArn(arn)
+          ? `AWS managed ${what} ${arn} is not in rolefit's snapshot of AWS managed policies`
+          : `managed ${what} ${arn} is not defined in the scanned files`;
     lr.incomplete.push(why);
     diagnostics.push({
       rule: 'unresolved-reference',
-      severity: 'warning',
+      // A wrong path to an existing AWS managed policy is a definite mistake: the deployment fails.
+      severity: byName ? 'error' : 'warning',
       message: `${why}; the analysis of role ${roleName(lr.role)} is incomplete`,
       loc: ref.loc,
       roleId: lr.role.id,
