@@ -95,7 +95,7 @@ export function analyze(inv: Inventory, linked: Linked): Analysis {
 
 function contextOf(need: Need): Record<string, string[]> {
   const keys: Record<string, string[]> = {};
-  for (const [k, v] of Object.entries(need.context ?? {})) keys[k] = [v];
+  for (const [k, v] of Object.entries(need.context ?? {})) keys[k] = Array.isArray(v) ? v : [v];
   return keys;
 }
 

@@ -213,6 +213,10 @@ export interface TaskDefinition {
   executionRole?: Val;
   taskRole?: Val;
   requiresCompatibilities: string[];
+  /** `compatibilities` as DescribeTaskDefinition computes it (launch types the definition fits), when known. */
+  compatibilities?: string[];
+  /** `networkMode` as written (Fargate requires `awsvpc`); undefined when absent. */
+  networkMode?: string;
   /** The deployment context of the task: region, account and partition (values or tokens). */
   region: string;
   account: string;
@@ -247,6 +251,15 @@ export interface KmsKeyResource {
   loc: Loc;
 }
 
+/** An ECR pull-through cache rule: images under `<prefix>/` are pulled through the cache (E4–E6). */
+export interface PullThroughCacheRule {
+  prefix: string;
+  /** Registry (account) and region the rule belongs to; tokens when the template does not say. */
+  account: string;
+  region: string;
+  loc: Loc;
+}
+
 export interface Inventory {
   roles: Role[];
   managedPolicies: ManagedPolicy[];
@@ -255,6 +268,7 @@ export interface Inventory {
   secrets: SecretResource[];
   parameters: ParameterResource[];
   kmsKeys: KmsKeyResource[];
+  pullThroughCacheRules: PullThroughCacheRule[];
   /** Standalone policy documents (policy files), linted without a role. */
   policies: Policy[];
   diagnostics: Diagnostic[];
@@ -271,6 +285,7 @@ export function emptyInventory(): Inventory {
     secrets: [],
     parameters: [],
     kmsKeys: [],
+    pullThroughCacheRules: [],
     policies: [],
     diagnostics: [],
     files: [],
@@ -300,6 +315,14 @@ export interface Need {
   optional?: boolean;
   /** The role may not be the one that supplies it (EC2 launch type: the instance role may). */
   mayUseInstanceRole?: boolean;
-  /** Request context the agent's call is known to carry, for evaluating conditional grants. */
-  context?: Record<string, string>;
+  /**
+   * Request context the agent's call is known to carry, for evaluating conditional grants: a key
+   * with values, or [] for a key known to be absent (e.g. aws:SourceVpce on Fargate's ECR auth call).
+   */
+  context?: Record<string, string | string[]>;
+  /**
+   * The resource pattern stands for ONE resource whose full name is not known (a secret named
+   * without its random suffix): a grant on part of the pattern may or may not include it.
+   */
+  oneOf?: boolean;
 }

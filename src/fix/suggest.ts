@@ -27,7 +27,8 @@ export function suggestPolicy(all: Need[]): PolicyDocumentJson | null {
   const byResource = new Map<string, { resource: string; condition?: string; actions: Set<string> }>();
   for (const n of needs) {
     const resource = display(n.resource);
-    const via = n.context?.['kms:ViaService'];
+    const viaValue = n.context?.['kms:ViaService'];
+    const via = typeof viaValue === 'string' ? display(viaValue) : undefined;
     const key = resource + '\u0001' + (via ?? '');
     const e = byResource.get(key) ?? { resource, condition: via, actions: new Set<string>() };
     e.actions.add(n.action);

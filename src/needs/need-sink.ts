@@ -13,7 +13,7 @@ export class NeedSink {
   constructor(
     private readonly workload: string,
     /** Context every need carries (e.g. `aws:PrincipalAccount`). */
-    private readonly baseContext: Record<string, string>,
+    private readonly baseContext: Record<string, string | string[]>,
   ) {}
 
   add(n: NeedInput): void {
@@ -47,9 +47,9 @@ export class NeedSink {
   }
 }
 
-function contextKey(c: Record<string, string>): string {
+function contextKey(c: Record<string, string | string[]>): string {
   return Object.keys(c)
     .sort()
-    .map((k) => `${k}=${c[k]}`)
+    .map((k) => `${k}=${JSON.stringify(c[k])}`)
     .join('&');
 }
