@@ -3,6 +3,7 @@
 import { display, type Diagnostic, type Inventory, type Need, type TaskDefinition } from './model.js';
 import type { Linked, LinkedRole } from './link/roles.js';
 import { decide, grants, type Decision, type Grant, type PolicySet } from './iam/evaluate.js';
+import { parseArn, resourceOverlaps } from './iam/arn.js';
 import { executionRoleNeeds } from './needs/execution-role.js';
 import type { RoleKind } from './report/types.js';
 
@@ -23,8 +24,6 @@ export interface RoleAnalysis {
   verdicts: NeedVerdict[];
   /** Every concrete action the role's policies grant (lazily computed: NotAction expands the catalog). */
   grants(): Grant[];
-  /** Why needs may be unknown: values the input does not determine. */
-  unknownNeeds: string[];
 }
 
 export interface Analysis {
@@ -73,10 +72,10 @@ export function analyze(inv: Inventory, linked: Linked): Analysis {
       executionOf.length && taskRoleOf.length ? 'execution-and-task-role' : executionOf.length ? 'execution-role' : taskRoleOf.length ? 'task-role' : 'unused';
     const policySet: PolicySet = { identity: lr.identity, boundary: lr.boundary };
     const needs = executionOf.flatMap((td) => needsOf.get(td) ?? []);
-    const verdicts = needs.map((need) => ({
-      need,
-      decision: decide(policySet, need.action, need.resource, { keys: contextOf(need) }),
-    }));
+    const verdicts = needs.map((need) => {
+      const ctx = { keys: { ...sessionContext(lr, need), ...contextOf(need) } };
+      return { need, decision: oneOf(need, decide(policySet, need.action, need.resource, ctx)) };
+    });
     let cached: Grant[] | undefined;
     return {
       linked: lr,
@@ -87,10 +86,34 @@ export function analyze(inv: Inventory, linked: Linked): Analysis {
       needs,
       verdicts,
       grants: () => (cached ??= grants(policySet)),
-      unknownNeeds: [],
     };
   });
   return { roles, orphanWorkloads, diagnostics };
+}
+
+/**
+ * What the agent's session with the role is known to carry (domain.md §4.4, §4.5): the role as
+ * principal, the region the call goes to, and no IAM user name (role sessions have none).
+ */
+function sessionContext(lr: LinkedRole, need: Need): Record<string, string[]> {
+  const keys: Record<string, string[]> = { 'aws:PrincipalArn': [lr.role.arn], 'aws:username': [] };
+  const account = parseArn(lr.role.arn)?.account;
+  if (account) keys['aws:PrincipalAccount'] = [account];
+  const region = need.resource === '*' ? undefined : parseArn(need.resource)?.region;
+  if (region && !/[*?]/.test(region)) keys['aws:RequestedRegion'] = [region];
+  return keys;
+}
+
+/**
+ * A need that stands for one resource of unknown full name (a secret without its suffix): a grant
+ * on part of the pattern may be exactly that resource, so "not allowed" is only "cannot verify".
+ */
+function oneOf(need: Need, d: Decision): Decision {
+  if (!need.oneOf || d.decision !== 'not-allowed' || d.blockedByBoundary) return d;
+  const partial = d.matches.some(
+    (m) => m.statement.effect === 'Allow' && !m.boundary && m.actionMatched && m.conditions !== 'no' && (m.statement.resources ?? []).some((r) => resourceOverlaps(r, need.resource) !== 'no'),
+  );
+  return partial ? { ...d, decision: 'unknown' } : d;
 }
 
 function contextOf(need: Need): Record<string, string[]> {

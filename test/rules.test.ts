@@ -25,7 +25,7 @@ const CASES: Record<string, { fires: string[]; silent: string[] }> = {
     silent: ['ecs-clean-cfn', 'ecs-boundary-deny-dump', 'ecs-shared-role-cfn', 'ecs-unresolved-cfn'],
   },
   'excess-resource': {
-    fires: ['ecs-managed-policies-cfn', 'ecs-boundary-deny-dump'],
+    fires: ['ecs-managed-policies-cfn', 'ecs-boundary-deny-dump', 'ecs-broad-cfn'],
     silent: ['ecs-clean-cfn', 'ecs-shared-role-cfn', 'ecs-unresolved-cfn'],
   },
   'trust-principal': { fires: ['ecs-taskdef-iam-dump'], silent: ['ecs-clean-cfn', 'ecs-managed-policies-cfn', 'ecs-boundary-deny-dump'] },

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isTaskDefinition, readTaskDefinitions } from '../src/sources/task-definition.js';
+import { isRoleName, isTaskDefinition, readTaskDefinitions } from '../src/sources/task-definition.js';
 import { InputError, parseJson, parseYamlDocument } from '../src/sources/nodes.js';
 import { token, type Inventory, type Loc, type TaskDefinition } from '../src/model.js';
 
@@ -98,6 +98,11 @@ describe('DescribeTaskDefinition output', () => {
     expect(shipper.firelens).toBeUndefined();
   });
 
+  it('reads the network mode and the launch types ECS computed', () => {
+    expect(td.networkMode).toBe('awsvpc');
+    expect(td.compatibilities).toEqual(['EC2']);
+  });
+
   it('reads FSx for Windows credentials (E25)', () => {
     expect(td.fsxCredentials).toEqual([val('arn:aws:secretsmanager:us-east-1:111122223333:secret:fsx-admin-AbCdEf', DESCRIBE, 115, 49)]);
   });
@@ -111,7 +116,8 @@ describe('RegisterTaskDefinition input of the same task definition', () => {
   it('gives the same model apart from id, ARN and region', () => {
     expect(inv.diagnostics).toEqual([]);
     const strip = (t: TaskDefinition) => {
-      const { id: _i, arn: _a, region: _r, ...rest } = t;
+      // `compatibilities` is what ECS computes on registration: only the described form has it.
+      const { id: _i, arn: _a, region: _r, compatibilities: _c, ...rest } = t;
       return withoutLocs(rest);
     };
     expect(strip(td)).toEqual(strip(described));
@@ -124,6 +130,11 @@ describe('RegisterTaskDefinition input of the same task definition', () => {
     expect(td.account).toBe('111122223333');
     expect(td.partition).toBe('aws');
     expect(td.region).toBe(token(`Region@${REGISTER}`));
+  });
+
+  it('reads the network mode; no computed compatibilities in an input', () => {
+    expect(td.networkMode).toBe('awsvpc');
+    expect(td.compatibilities).toBeUndefined();
   });
 
   it('keeps Locs in its own file', () => {
@@ -145,6 +156,14 @@ describe('lists of task definitions', () => {
       [`${LIST}#batch#3`, at(LIST, 22, 5)],
     ]);
     expect(inv.diagnostics).toEqual([
+      {
+        rule: 'invalid-input',
+        severity: 'warning',
+        message:
+          'task definition batch: executionRoleArn must be a role ARN, and "batch-exec" is a role name (only taskRoleArn is documented to take one): ' +
+          'write arn:<partition>:iam::<account>:role/batch-exec',
+        loc: at(LIST, 16, 29),
+      },
       { rule: 'invalid-input', severity: 'error', message: 'item 4 of the list is not an ECS task definition (no containerDefinitions)', loc: at(LIST, 28, 5) },
     ]);
   });
@@ -277,5 +296,68 @@ describe.skipIf(!existsSync(CORPUS))('public task definitions', () => {
     expect(diagnostics).toEqual([
       'aws-samples__amazon-ecs-firelens-examples__examples__fluent-bit__signalfx__task-definition.json:31 task definition firelens-example-signalfx: container app: logConfiguration.secretOptions must be a list',
     ]);
+  });
+});
+
+describe('launch-type fields', () => {
+  const readText = (v: unknown) => readTaskDefinitions(parseJson(JSON.stringify(v, null, 2), 'lt.json'), 'lt.json');
+  const base = { family: 'f', containerDefinitions: [{ name: 'a', image: 'nginx' }] };
+
+  it('absent: no network mode, no computed compatibilities', () => {
+    const [td] = readText(base).taskDefinitions;
+    expect(td.networkMode).toBeUndefined();
+    expect(td.compatibilities).toBeUndefined();
+    expect(td.requiresCompatibilities).toEqual([]);
+  });
+
+  it('in a DescribeTaskDefinition response', () => {
+    const inv = readText({ taskDefinition: { ...base, networkMode: 'bridge', compatibilities: ['EXTERNAL', 'EC2'] } });
+    expect(inv.diagnostics).toEqual([]);
+    expect(inv.taskDefinitions[0]).toMatchObject({ networkMode: 'bridge', compatibilities: ['EXTERNAL', 'EC2'] });
+  });
+
+  it('an empty computed list is kept (it is known); a wrong shape is reported', () => {
+    expect(readText({ ...base, compatibilities: [] }).taskDefinitions[0].compatibilities).toEqual([]);
+    const inv = readText({ ...base, compatibilities: 'EC2', networkMode: 5 });
+    expect(inv.diagnostics.map((d) => d.message)).toEqual([
+      'task definition f: networkMode must be a string, found number 5 (the ECS API rejects it; write "5")',
+      'task definition f: compatibilities must be a list of strings',
+    ]);
+  });
+});
+
+describe('executionRoleArn given as a role name', () => {
+  const readText = (executionRoleArn: string) =>
+    readTaskDefinitions(parseJson(JSON.stringify({ family: 'f', executionRoleArn, containerDefinitions: [{ name: 'a', image: 'nginx' }] }), 'r.json'), 'r.json');
+
+  it.each(['ecsTaskExecutionRole', 'my.role+x=y,z@corp-1_2'])('%s: a warning at the value', (name) => {
+    const inv = readText(name);
+    expect(inv.diagnostics).toEqual([
+      expect.objectContaining({ rule: 'invalid-input', severity: 'warning', loc: at('r.json', 1, 34) }),
+    ]);
+    expect(inv.diagnostics[0].message).toContain(`"${name}" is a role name`);
+    // Still read: the linker may find the role by name.
+    expect(inv.taskDefinitions[0].executionRole?.value).toBe(name);
+  });
+
+  it.each(['arn:aws:iam::111122223333:role/ecsTaskExecutionRole', 'arn:aws-cn:iam::111122223333:role/path/x', '{{execution-role-arn}}', '${EXECUTION_ROLE}'])(
+    '%s: not judged a name',
+    (value) => expect(readText(value).diagnostics).toEqual([]),
+  );
+
+  it('the task role may be a name', () => {
+    const inv = readTaskDefinitions(parseJson('{"family":"f","taskRoleArn":"app","containerDefinitions":[{"name":"a","image":"b"}]}', 'r.json'), 'r.json');
+    expect(inv.diagnostics).toEqual([]);
+  });
+
+  it('isRoleName: tokens decide nothing, except the name CloudFormation generates for a role', () => {
+    expect(isRoleName(token('ExecRole.RoleName@s.yaml'))).toBe(true);
+    expect(isRoleName(token('Param:ExecutionRole@s.yaml'))).toBe(false);
+    expect(isRoleName(token('Import:shared-exec-role@s.yaml'))).toBe(false);
+    expect(isRoleName(`${token('AWS::StackName@s.yaml')}-exec`)).toBe(false);
+    expect(isRoleName(`exec-${token('AWS::StackName@s.yaml')}`)).toBe(true);
+    expect(isRoleName(`arn:${token('AWS::Partition@s.yaml')}:iam::${token('AWS::AccountId@s.yaml')}:role/x`)).toBe(false);
+    expect(isRoleName('')).toBe(false);
+    expect(isRoleName('x'.repeat(65))).toBe(false);
   });
 });

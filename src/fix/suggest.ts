@@ -2,6 +2,7 @@
 // actions that share resources (and conditions), no action wildcards, ecr:GetAuthorizationToken
 // on "*" (it has no resource type).
 import { display, type Need } from '../model.js';
+import { parseArn } from '../iam/arn.js';
 import type { PolicyDocumentJson } from '../report/types.js';
 
 /** Statement ids for the usual action sets, so suggested policies read like AWS's examples. */
@@ -9,6 +10,9 @@ const SIDS: Record<string, string> = {
   'ecr:GetAuthorizationToken': 'EcrAuth',
   'ecr:BatchCheckLayerAvailability,ecr:BatchGetImage,ecr:GetDownloadUrlForLayer': 'EcrPull',
   'ecr:BatchGetImage,ecr:GetDownloadUrlForLayer': 'EcrPull',
+  'ecr:BatchCheckLayerAvailability,ecr:BatchGetImage,ecr:BatchImportUpstreamImage,ecr:GetDownloadUrlForLayer': 'EcrPullThroughCache',
+  'ecr:BatchGetImage,ecr:BatchImportUpstreamImage,ecr:GetDownloadUrlForLayer': 'EcrPullThroughCache',
+  'ecr:CreateRepository': 'EcrCacheRepositories',
   'logs:CreateLogStream,logs:PutLogEvents': 'Logs',
   'logs:CreateLogGroup': 'LogGroup',
   'secretsmanager:GetSecretValue': 'Secrets',
@@ -19,9 +23,7 @@ const SIDS: Record<string, string> = {
 };
 
 export function suggestPolicy(all: Need[]): PolicyDocumentJson | null {
-  // A tolerated need on a wildcard pattern stands for a value the input does not determine
-  // (an image from a parameter): it has no place in a least-privilege policy.
-  const needs = all.filter((n) => !(n.optional && /[*?]/.test(n.resource)));
+  const needs = all.filter((n) => !(n.optional && placeholder(n.resource)));
   if (needs.length === 0) return null;
   // resource+condition → actions
   const byResource = new Map<string, { resource: string; condition?: string; actions: Set<string> }>();
@@ -61,6 +63,18 @@ export function suggestPolicy(all: Need[]): PolicyDocumentJson | null {
   const order = Object.values(SIDS);
   Statement.sort((a, b) => rank(order, a.Sid) - rank(order, b.Sid) || (a.Sid < b.Sid ? -1 : 1));
   return { Version: '2012-10-17', Statement: Statement as PolicyDocumentJson['Statement'] };
+}
+
+/**
+ * A tolerated need whose resource is `*` or wildcards the region or account stands for a value the
+ * input does not determine (an image from a parameter): it has no place in a least-privilege
+ * policy. A tolerated need on a known resource (BatchCheckLayerAvailability, a pull-through
+ * cache's CreateRepository) has.
+ */
+function placeholder(resource: string): boolean {
+  if (resource === '*') return true;
+  const arn = parseArn(resource);
+  return !arn || /[*?]/.test(arn.region + arn.account);
 }
 
 function rank(order: string[], sid: string): number {

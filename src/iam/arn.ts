@@ -9,12 +9,20 @@
 // are involved, each token is widened to `*`: if even then nothing can match both sides the
 // answer is 'no', else 'unknown'.
 //
+// When both sides have their six segments in view, each segment is judged on its own (a segment
+// without tokens exactly, one with tokens as above) and the answers combined: one 'no' decides,
+// since every segment pattern denotes at least one string. So `arn:${P}:ecr:${R}:${A}:repository/*`
+// is definitely not within `arn:${P}:ecr:${R}:${A}:repository/app`, although widening all tokens
+// together would let the two overlap.
+//
 // Assumptions about what a token can stand for: a token inside one ARN segment stands for text
 // without ':' (an account, a region, a name). A token that hides the segmentation (fewer than five
 // ':' around it: a whole ARN from `!Ref`, `${Bucket.Arn}/*`) stands for an ARN or ARN prefix
 // that reaches into the resource-id, so what follows it is resource-id text. Such a pattern is
 // compared as one string: a `*` after the token or after the fifth ':' crosses ':', one before
-// stays within its segment. Tokens are not taken to put a wildcard in the service segment.
+// stays within its segment. A short pattern with a token (`arn:${P}:s3`) may be either kind, so
+// it is read both ways and only an answer both readings give stands. Tokens are not taken to put
+// a wildcard in the service segment.
 import { TOKEN_CLOSE, TOKEN_OPEN } from '../model.js';
 import {
   globContains,
@@ -75,15 +83,28 @@ const STAR: Atom = { k: 'star', free: true };
 const BOUNDED: Atom = { k: 'star', free: false };
 const COLON: Atom = { k: 'lit', c: ':' };
 
-interface Side {
-  atoms: Atom[];
-  /** The six segments (0–4 lower-cased), or undefined when a token hides the segmentation. */
+/** One way to read a pattern. */
+interface Reading {
+  /** The six segments (0–4 lower-cased), when this reading knows them. */
   segs?: Atom[][];
-  /** The whole pattern as one string, for comparisons with an unsegmented side. */
+  /** The whole pattern as one string, for comparisons with a side whose segments are not known. */
   flat: Atom[];
-  tokens: boolean;
   /** A wildcard in the service segment, which IAM documents as not allowed there. */
   serviceWild: boolean;
+  /** Tokens this reading takes to be free of ':' (those in the partition, service, region and account). */
+  colonFree: Set<string>;
+  /** The flat reading of a short pattern: one of these tokens must hold ':'. */
+  someColon?: string[];
+}
+
+interface Side {
+  atoms: Atom[];
+  tokens: boolean;
+  /**
+   * Usually one reading. A short pattern with tokens (`arn:${P}:s3`) has two: its tokens are plain
+   * segment values and the pattern is padded, or they hold the missing ':' (flat).
+   */
+  readings: Reading[];
 }
 
 const sides = new Map<string, Side>();
@@ -98,65 +119,112 @@ function side(s: string): Side {
     if (a.k === 'lit' && a.c === ':' && parts.length < 6) parts.push([]);
     else parts[parts.length - 1].push(a);
   }
-  let segs: Atom[][] | undefined;
-  // Short patterns are padded with `*` segments, unless a token could be holding the missing ':'.
-  if (parts.length === 6 ? !hasTokenAtom(parts[0]) : !tokens) {
+  const readings: Reading[] = [];
+  // Short patterns are padded with `*` segments; a token in the first one is an ARN itself.
+  if (!hasTokenAtom(parts[0])) {
+    const short = parts.length < 6;
     while (parts.length < 6) parts.push([STAR]);
-    segs = parts.map((p, k) => (k < 5 ? lowerAtoms(p) : p));
-  }
-  const flat: Atom[] = [];
-  let serviceWild = false;
-  if (segs) {
-    serviceWild = hasWildcard(segs[2]);
-    segs.forEach((seg, k) => {
-      if (k > 0) flat.push(COLON);
-      for (const a of seg) flat.push(a.k === 'star' && k < 5 ? BOUNDED : a);
-    });
-  } else {
-    let colons = 0;
-    let afterToken = false;
-    for (const a of atoms) {
-      flat.push(a.k === 'star' ? (afterToken || colons >= 5 ? STAR : BOUNDED) : a);
-      if (!afterToken && colons === 2 && (a.k === 'star' || a.k === 'one')) serviceWild = true;
-      if (a.k === 'tok') afterToken = true;
-      else if (a.k === 'lit' && a.c === ':') colons++;
-    }
-  }
-  r = { atoms, segs, flat, tokens, serviceWild };
+    readings.push(segmented(parts.map((p, k) => (k < 5 ? lowerAtoms(p) : p))));
+    if (short && tokens) readings.push({ ...unsegmented(atoms), someColon: tokenNames(atoms) });
+  } else readings.push(unsegmented(atoms));
+  r = { atoms, tokens, readings };
   if (sides.size > 5000) sides.clear();
   sides.set(s, r);
   return r;
 }
 
+function segmented(segs: Atom[][]): Reading {
+  const flat: Atom[] = [];
+  segs.forEach((seg, k) => {
+    if (k > 0) flat.push(COLON);
+    for (const a of seg) flat.push(a.k === 'star' && k < 5 ? BOUNDED : a);
+  });
+  return { segs, flat, serviceWild: hasWildcard(segs[2]), colonFree: new Set(tokenNames(segs.slice(1, 5).flat())) };
+}
+
+function tokenNames(atoms: Atom[]): string[] {
+  return atoms.flatMap((a) => (a.k === 'tok' ? [a.t] : []));
+}
+
+/** Can both readings hold at once? Not when one needs a token to hold ':' that the other takes to have none. */
+function compatible(x: Reading, y: Reading): boolean {
+  return !(x.someColon?.every((t) => y.colonFree.has(t)) || y.someColon?.every((t) => x.colonFree.has(t)));
+}
+
+/** A token hides the segmentation: what follows it is resource-id text. */
+function unsegmented(atoms: Atom[]): Reading {
+  const flat: Atom[] = [];
+  let serviceWild = false;
+  let colons = 0;
+  let afterToken = false;
+  for (const a of atoms) {
+    flat.push(a.k === 'star' ? (afterToken || colons >= 5 ? STAR : BOUNDED) : a);
+    if (!afterToken && colons === 2 && (a.k === 'star' || a.k === 'one')) serviceWild = true;
+    if (a.k === 'tok') afterToken = true;
+    else if (a.k === 'lit' && a.c === ':') colons++;
+  }
+  return { flat, serviceWild, colonFree: new Set() };
+}
+
 /** Segment order for checks: cheap, discriminating segments before the long resource-id. */
 const ORDER = [2, 4, 3, 1, 0, 5];
 
-/** L(need) ⊆ L(grant), tokens opaque. undefined: the exact search gave up (pathological globs). */
-function contains(need: Side, grant: Side): boolean | undefined {
-  if (need.segs && grant.segs) {
-    let unsure = false;
+type Judge = (x: Atom[], y: Atom[], tokens: boolean, fold: boolean) => Tri;
+
+/**
+ * Segment by segment when both readings know their segments: one 'no' decides (no segment
+ * pattern denotes the empty set), all 'yes' prove 'yes'. Else the whole strings.
+ */
+function judgeReadings(a: Reading, b: Reading, judge: Judge, tokens: boolean): Tri {
+  let r: Tri;
+  if (a.segs && b.segs) {
+    r = 'yes';
     for (const k of ORDER) {
-      // Each segment's language is non-empty, so one failing segment decides.
-      const r = globContains(need.segs[k], grant.segs[k]);
-      if (r === false) return false;
-      if (r === undefined) unsure = true;
+      const t = judge(a.segs[k], b.segs[k], tokens && (hasTokenAtom(a.segs[k]) || hasTokenAtom(b.segs[k])), false);
+      if (t === 'no') return 'no';
+      if (t !== 'yes') r = 'unknown';
     }
-    return unsure ? undefined : true;
-  }
-  return globContains(need.flat, grant.flat);
+  } else r = judge(a.flat, b.flat, tokens, true);
+  // A wildcard in the service segment is documented as invalid: whether it matches is not known.
+  // (For coverage, a need with one is only ever covered by a grant with one.)
+  return r === 'yes' && (a.serviceWild || b.serviceWild) ? 'unknown' : r;
 }
 
-/** Can one resource match both? `relaxed`: tokens widened to `*` and case ignored (an over-approximation). */
-function overlaps(a: Side, b: Side, relaxed: boolean): boolean {
-  if (a.segs && b.segs) {
-    const bs = b.segs;
-    return ORDER.every((k) =>
-      relaxed ? globOverlaps(relaxAtoms(a.segs![k]), relaxAtoms(bs[k])) : globOverlaps(a.segs![k], bs[k]),
-    );
+/** Either reading of a side may be the true one: only an answer all compatible combinations give stands. */
+function compare(a: Side, b: Side, judge: Judge): Tri {
+  let r: Tri | undefined;
+  for (const x of a.readings) {
+    for (const y of b.readings) {
+      // The first readings never need a ':', so they are compatible: some combination is judged.
+      if (!compatible(x, y)) continue;
+      const t = judgeReadings(x, y, judge, a.tokens || b.tokens);
+      if (t === 'unknown' || (r !== undefined && t !== r)) return 'unknown';
+      r = t;
+    }
   }
-  return relaxed
-    ? globOverlaps(relaxAtoms(lowerAtoms(a.flat)), relaxAtoms(lowerAtoms(b.flat)))
-    : globOverlaps(a.flat, b.flat);
+  return r!;
+}
+
+/** Tokens widened to `*`; `fold`: case ignored too (a whole pattern, whose case-insensitive part is not known). */
+function widened(p: Atom[], fold: boolean): Atom[] {
+  return relaxAtoms(fold ? lowerAtoms(p) : p);
+}
+
+/** L(need) ⊆ L(grant) for one segment (segments 0–4 already lower-cased) or one whole pattern. */
+function covers(need: Atom[], grant: Atom[], tokens: boolean, fold: boolean): Tri {
+  // Opaque tokens: exact without tokens, and a proof that holds for every token value with them
+  // (identical text included). undefined: the exact search gave up (pathological globs).
+  const c = globContains(need, grant);
+  if (c === true) return 'yes';
+  if (!tokens) return c === false ? 'no' : 'unknown';
+  return globOverlaps(widened(need, fold), widened(grant, fold)) ? 'unknown' : 'no';
+}
+
+/** Can one string match both, for one segment or one whole pattern? */
+function meets(a: Atom[], b: Atom[], tokens: boolean, fold: boolean): Tri {
+  if (globOverlaps(a, b)) return 'yes';
+  if (!tokens) return 'no';
+  return globOverlaps(widened(a, fold), widened(b, fold)) ? 'unknown' : 'no';
 }
 
 /**
@@ -170,20 +238,11 @@ export function resourceCovers(grant: string, need: string): Tri {
     // Only a grant that could itself be `*` (made of tokens, perhaps with stars) leaves doubt.
     return g.tokens && g.atoms.every((a) => a.k === 'tok' || a.k === 'star') ? 'unknown' : 'no';
   }
-  const n = side(need);
-  const c = contains(n, g);
-  // A wildcard in the service segment is documented as invalid: whether it matches is not known.
-  if (c === true) return g.serviceWild ? 'unknown' : 'yes';
-  if (!g.tokens && !n.tokens) return c === undefined ? 'unknown' : 'no';
-  return overlaps(n, g, true) ? 'unknown' : 'no';
+  return compare(side(need), g, covers);
 }
 
 /** Can some resource match both patterns? */
 export function resourceOverlaps(a: string, b: string): Tri {
   if (a === '*' || b === '*') return 'yes';
-  const x = side(a);
-  const y = side(b);
-  if (overlaps(x, y, false)) return x.serviceWild || y.serviceWild ? 'unknown' : 'yes';
-  if (!x.tokens && !y.tokens) return 'no';
-  return overlaps(x, y, true) ? 'unknown' : 'no';
+  return compare(side(a), side(b), meets);
 }

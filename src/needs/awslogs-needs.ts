@@ -28,7 +28,7 @@ export function awslogsNeeds(scope: ErScope, c: Container): void {
   const driver = c.logDriver;
   if (!driver) return;
   const { td, sink } = scope;
-  const who = `container "${c.name}"`;
+  const who = `container "${display(c.name)}"`;
   if (hasToken(driver.value)) {
     sink.diag(
       'note',
@@ -47,6 +47,16 @@ export function awslogsNeeds(scope: ErScope, c: Container): void {
     return;
   }
   const instance = scope.ec2Only ? { mayUseInstanceRole: true } : {};
+  const prefixOption = o['awslogs-stream-prefix'];
+  if (scope.fargate && (!prefixOption || prefixOption.value === '')) {
+    // Reported at the options, where the prefix belongs; the needs are still derived.
+    sink.diag(
+      'error',
+      'invalid-input',
+      `${who} uses the awslogs log driver without awslogs-stream-prefix, which Fargate requires; the task definition requires FARGATE`,
+      group.loc,
+    );
+  }
   // awslogs cannot log cross-account: the group is in the task's account.
   const region = o['awslogs-region']?.value || td.region;
   const groupArn = `arn:${td.partition}:logs:${region}:${td.account}:log-group:${group.value}`;
@@ -78,7 +88,7 @@ export function awslogsNeeds(scope: ErScope, c: Container): void {
     sink.diag(
       'error',
       'invalid-input',
-      `${who}: awslogs-create-group "${create.value}" is not a boolean (true, false, 1, 0, t, f…): the container cannot start`,
+      `${who}: awslogs-create-group "${display(create.value)}" is not a boolean (true, false, 1, 0, t, f…): the container cannot start`,
       create.loc,
     );
     return;

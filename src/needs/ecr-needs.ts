@@ -1,21 +1,36 @@
-// E1–E3, E18, E24: pulling a container image from private ECR.
-import { display, tokenNames, type Container } from '../model.js';
+// E1–E6, E18, E24: pulling a container image from private ECR, through a pull-through cache when
+// the repository lies under a cache rule's prefix.
+import { display, tokenNames, type Container, type Loc } from '../model.js';
 import type { ErScope } from './er-scope.js';
-import { parseImage, ecrRepositoryArn } from './image.js';
+import type { NeedInput } from './need-sink.js';
+import { parseImage, ecrRepositoryArn, type ImageRef } from './image.js';
+import { cacheRepositoriesPattern, cacheRuleFor } from './pull-through-cache.js';
 
 export const ECR_AUTH = 'ecr:GetAuthorizationToken';
 export const ECR_PULL = ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'] as const;
 /** In AWS's execution-role policy but not needed to pull (domain.md §1.4 E3, §8.2): tolerated. */
 export const ECR_LAYER_CHECK = 'ecr:BatchCheckLayerAvailability';
+export const ECR_IMPORT = 'ecr:BatchImportUpstreamImage';
+export const ECR_CREATE_REPOSITORY = 'ecr:CreateRepository';
+
+/**
+ * Request context of the authorization-token call. On Fargate it goes out through a Fargate-owned
+ * ENI, never through the customer's VPC endpoint: aws:SourceVpce and aws:SourceVpc are absent, so
+ * a grant conditioned on them does not apply (domain.md §1.5 item 11, M17).
+ */
+function authContext(scope: ErScope): Pick<NeedInput, 'context'> {
+  return scope.mayRunOnFargate ? { context: { 'aws:SourceVpce': [], 'aws:SourceVpc': [] } } : {};
+}
 
 export function imageNeeds(scope: ErScope, c: Container): void {
   const image = c.image;
   if (!image) return;
   const { td, sink } = scope;
   const ref = parseImage(image.value);
-  const what = `container "${c.name}" image ${display(image.value)}`;
+  const what = `container "${display(c.name)}" image ${display(image.value)}`;
   const loc = image.loc;
   const instance = scope.ec2Only ? { mayUseInstanceRole: true } : {};
+  const auth = authContext(scope);
 
   if (ref.registry === 'other' && ref.approximate) {
     sink.diag(
@@ -27,7 +42,7 @@ export function imageNeeds(scope: ErScope, c: Container): void {
     // Tolerated, never required: ECR grants are then neither reported missing nor excess.
     const anyRepo = `arn:${td.partition}:ecr:*:*:repository/*`;
     const reason = `${what} → possible ECR pull (image unknown; tolerated, not verified)`;
-    sink.add({ action: ECR_AUTH, resource: '*', reason, loc, optional: true, ...instance });
+    sink.add({ action: ECR_AUTH, resource: '*', reason, loc, optional: true, ...instance, ...auth });
     for (const action of [...ECR_PULL, ECR_LAYER_CHECK]) {
       sink.add({ action, resource: anyRepo, reason, loc, optional: true, ...instance });
     }
@@ -44,7 +59,7 @@ export function imageNeeds(scope: ErScope, c: Container): void {
   // turn a grant on the right repository into a false "missing".
   const approx = ref.approximate ? ` (approximate: the repository name depends on ${unknowns(ref.repository ?? '')})` : '';
   // GetAuthorizationToken has no resource type: only `*` grants it. The sink keeps one per task.
-  sink.add({ action: ECR_AUTH, resource: '*', reason: `${what} → ECR authorization token`, loc, ...instance });
+  sink.add({ action: ECR_AUTH, resource: '*', reason: `${what} → ECR authorization token`, loc, ...instance, ...auth });
   for (const action of ECR_PULL) {
     sink.add({ action, resource: repoArn, reason: `${what} → ECR pull${approx}`, loc, ...instance });
   }
@@ -52,6 +67,49 @@ export function imageNeeds(scope: ErScope, c: Container): void {
     action: ECR_LAYER_CHECK,
     resource: repoArn,
     reason: `${what} → ECR layer check (tolerated, not required)${approx}`,
+    loc,
+    optional: true,
+    ...instance,
+  });
+  pullThroughCacheNeeds(scope, ref, repoArn, what, loc);
+}
+
+/**
+ * E4, E5. E6 (ecr:TagResource) is needed only when a repository-creation template adds tags, which
+ * the scan cannot see: not derived.
+ */
+function pullThroughCacheNeeds(scope: ErScope, ref: ImageRef, repoArn: string, what: string, loc: Loc): void {
+  const found = cacheRuleFor(scope.inv.pullThroughCacheRules, ref);
+  if (!found) return;
+  const { rule, match } = found;
+  const instance = scope.ec2Only ? { mayUseInstanceRole: true } : {};
+  const prefix = display(rule.prefix);
+  const partition = ref.partition ?? scope.td.partition;
+  const created = cacheRepositoriesPattern(rule, partition);
+  if (match === 'unknown') {
+    scope.sink.diag(
+      'note',
+      'unresolved-reference',
+      `${what}: whether the image is pulled through the cache rule with prefix ${prefix} is not known, so the pull-through cache permissions cannot be verified`,
+      loc,
+    );
+    const reason = `${what} → possible pull-through cache import (prefix ${prefix}; tolerated, not verified)`;
+    scope.sink.add({ action: ECR_IMPORT, resource: repoArn, reason, loc, optional: true, ...instance });
+    scope.sink.add({ action: ECR_CREATE_REPOSITORY, resource: created, reason, loc, optional: true, ...instance });
+    return;
+  }
+  scope.sink.add({
+    action: ECR_IMPORT,
+    resource: repoArn,
+    reason: `${what} → pull-through cache import from upstream (cache rule prefix ${prefix})`,
+    loc,
+    ...instance,
+  });
+  // Only on the first pull, and the ECR registry policy (invisible to an IAM scan) may grant it.
+  scope.sink.add({
+    action: ECR_CREATE_REPOSITORY,
+    resource: created,
+    reason: `${what} → pull-through cache creates the repository on first pull (cache rule prefix ${prefix}; tolerated: the registry policy may grant it)`,
     loc,
     optional: true,
     ...instance,

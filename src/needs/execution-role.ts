@@ -1,10 +1,11 @@
 // What an ECS task execution role needs for one task definition (domain.md §1.4, rows E1–E18 and
-// E25). Not derived here: E4–E6 (pull-through cache: the model holds no PTC rules), E16 (SSE-KMS
-// on an environment-file bucket: no bucket encryption in the model), E19–E21 (gMSA credential
-// specs: not in the model yet), E22 (GuardDuty agent: not in the task definition), E23 (Service
-// Connect logs: a service setting). E18 and E24 (FireLens router, Envoy) are ordinary images.
-import type { Diagnostic, Inventory, Need, TaskDefinition } from '../model.js';
-import type { ErScope } from './er-scope.js';
+// E25). Not derived here: E6 (ecr:TagResource: only when a repository-creation template adds tags,
+// which the scan cannot see), E16 (SSE-KMS on an environment-file bucket: no bucket encryption in
+// the model), E19–E21 (gMSA credential specs: not in the model yet), E22 (GuardDuty agent: not in
+// the task definition), E23 (Service Connect logs: a service setting). E18 and E24 (FireLens
+// router, Envoy) are ordinary images.
+import { display, type Diagnostic, type Inventory, type Need, type TaskDefinition } from '../model.js';
+import { launchTypes, type ErScope } from './er-scope.js';
 import { NeedSink } from './need-sink.js';
 import { imageNeeds } from './ecr-needs.js';
 import { awslogsNeeds } from './awslogs-needs.js';
@@ -12,27 +13,20 @@ import { secretRefNeeds } from './secret-needs.js';
 import { environmentFileNeeds, firelensConfigNeeds } from './s3-needs.js';
 
 export function executionRoleNeeds(td: TaskDefinition, inv: Inventory): { needs: Need[]; diagnostics: Diagnostic[] } {
-  const compat = td.requiresCompatibilities.map((c) => c.toUpperCase());
   // Every call the agent makes with the role's session carries the role's account.
   const sink = new NeedSink(td.id, td.account ? { 'aws:PrincipalAccount': td.account } : {});
-  const scope: ErScope = {
-    td,
-    inv,
-    sink,
-    ec2Only: compat.length > 0 && compat.every((c) => c === 'EC2'),
-    fargate: compat.includes('FARGATE'),
-  };
+  const scope: ErScope = { td, inv, sink, ...launchTypes(td) };
 
   for (const c of td.containers) {
-    const who = `container "${c.name}"`;
+    const who = `container "${display(c.name)}"`;
     imageNeeds(scope, c);
     if (c.credentialsParameter) {
       secretRefNeeds(scope, c.credentialsParameter, 'credentials', `${who} repositoryCredentials`, 'container');
     }
-    for (const s of c.secrets) secretRefNeeds(scope, s.valueFrom, 'secret', `${who} secret ${s.name}`, 'container');
+    for (const s of c.secrets) secretRefNeeds(scope, s.valueFrom, 'secret', `${who} secret ${display(s.name)}`, 'container');
     awslogsNeeds(scope, c);
     for (const s of c.logSecretOptions) {
-      secretRefNeeds(scope, s.valueFrom, 'secret', `${who} log secret option ${s.name}`, 'container');
+      secretRefNeeds(scope, s.valueFrom, 'secret', `${who} log secret option ${display(s.name)}`, 'container');
     }
     environmentFileNeeds(scope, c);
     firelensConfigNeeds(scope, c);

@@ -56,7 +56,7 @@ function objectNeeds(scope: ErScope, v: Val, what: string): void {
 export function environmentFileNeeds(scope: ErScope, c: Container): void {
   for (const f of c.environmentFiles) {
     if (f.type.toLowerCase() !== 's3') continue; // s3 is the only type ECS supports
-    objectNeeds(scope, f.value, `container "${c.name}" environment file`);
+    objectNeeds(scope, f.value, `container "${display(c.name)}" environment file`);
   }
 }
 
@@ -64,7 +64,7 @@ export function environmentFileNeeds(scope: ErScope, c: Container): void {
 export function firelensConfigNeeds(scope: ErScope, c: Container): void {
   const type = c.firelens?.options['config-file-type'];
   if (!type || type.value !== 's3') return;
-  const who = `container "${c.name}"`;
+  const who = `container "${display(c.name)}"`;
   if (scope.fargate) {
     scope.sink.diag(
       'error',

@@ -44,6 +44,8 @@ export function secretRefNeeds(scope: ErScope, ref: Val, usage: 'secret' | 'cred
         reason: `${shown} → Secrets Manager secret`,
         loc: ref.loc,
         ...(Object.keys(context).length > 0 ? { context } : {}),
+        // Named without its random suffix: `-??????` stands for one secret whose suffix is unknown.
+        ...(parsed.partial ? { oneOf: true } : {}),
       });
       secretKmsNeed(scope, parsed.secretArn, shown, ref.loc);
       return;
@@ -62,6 +64,8 @@ export function secretRefNeeds(scope: ErScope, ref: Val, usage: 'secret' | 'cred
           resource: parsed.secretsManagerRef,
           reason: `${shown} → Secrets Manager secret behind the SSM reference`,
           loc: ref.loc,
+          // The reference names the secret, not its ARN: one secret whose suffix is unknown.
+          oneOf: true,
         });
         secretKmsNeed(scope, parsed.secretsManagerRef, shown, ref.loc);
       }

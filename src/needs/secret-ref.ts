@@ -1,7 +1,7 @@
 // Secrets Manager and SSM Parameter Store references as the ECS agent reads them (domain.md §1.7):
 // `secrets[].valueFrom`, `logConfiguration.secretOptions[].valueFrom`,
 // `repositoryCredentials.credentialsParameter` and FSx `credentialsParameter`.
-import { TOKEN_OPEN, tokenNames } from '../model.js';
+import { display, TOKEN_OPEN, tokenNames } from '../model.js';
 import { maskTokens } from './token-mask.js';
 
 export type SecretRef =
@@ -83,7 +83,7 @@ export function parseSecretRef(valueFrom: string, ctx: SecretRefContext, usage: 
       }
       return ssmArn(f, m.restore);
     }
-    return { kind: 'invalid', reason: `not a Secrets Manager secret or SSM parameter ARN (service "${m.restore(service)}")` };
+    return { kind: 'invalid', reason: `not a Secrets Manager secret or SSM parameter ARN (service "${display(m.restore(service))}")` };
   }
 
   if (usage === 'credentials') {
@@ -105,7 +105,7 @@ function secretsManagerArn(f: string[], restore: (s: string) => string): SecretR
     };
   }
   const [, partition, , region, account, type, name] = f;
-  if (type !== 'secret') return { kind: 'invalid', reason: `the resource type must be "secret", not "${restore(type)}"` };
+  if (type !== 'secret') return { kind: 'invalid', reason: `the resource type must be "secret", not "${display(restore(type))}"` };
   if (!partition || !region || !account) return { kind: 'invalid', reason: 'the ARN lacks its partition, region or account' };
   if (!name) return { kind: 'invalid', reason: 'the ARN names no secret' };
 

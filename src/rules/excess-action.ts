@@ -1,9 +1,12 @@
 // excess-action: an action the role grants that no need of its workloads uses. Only execution
 // roles are judged (their needs are known from the task definitions); a role that is also a task
 // role may serve the application, so shared-role reports it instead.
+import { display } from '../model.js';
 import type { RawFinding, Rule } from './rule.js';
-import { actionNames, brief, groupByStatement, isWriteLevel, roleLabel, statementLabel, statementLoc, worstLevel } from './util.js';
+import { actionNames, brief, groupByStatement, isWriteLevel, readsData, roleLabel, statementLabel, statementLoc, worstLevel } from './util.js';
 import { effectiveGrants } from './grants.js';
+
+const BASELINES = new Set(['AmazonECSTaskExecutionRolePolicy', 'AmazonEC2ContainerRegistryPullOnly', 'AmazonEKSFargatePodExecutionRolePolicy']);
 
 /** Services whose permissions an execution role never uses but a task role does (FireLens outputs, ECS Exec, …). */
 const TASK_ROLE_SERVICES = new Set(['ssmmessages', 'xray', 'appmesh', 'firehose', 'kinesis', 'es', 'elasticfilesystem']);
@@ -29,17 +32,23 @@ export const excessAction: Rule = {
         const level = worstLevel(grants);
         const taskRoleOnes = actions.filter((a) => TASK_ROLE_SERVICES.has(a.split(':')[0]));
         const conditional = grants.some((g) => g.conditional) ? ' (granted under a condition)' : '';
+        const dataReads = actions.filter(readsData);
+        // AWS's own baseline policies are what its documentation tells users to attach: their unused
+        // pull and log actions are worth a warning, not a failed build (domain.md §1.3).
+        const baseline = policy.kind === 'aws-managed' && BASELINES.has(policy.name);
         out.push({
           rule: 'excess-action',
-          severity: isWriteLevel(level) ? 'error' : 'warning',
+          severity: dataReads.length > 0 || (isWriteLevel(level) && !baseline) ? 'error' : 'warning',
           message:
             `role ${roleLabel(ra)} grants ${actions.length} action${actions.length === 1 ? '' : 's'} its workloads never use${conditional}: ` +
             `${brief(actions)} (worst access level: ${level}), from ${statementLabel(policy, statement)}` +
+            (dataReads.length ? `; ${brief(dataReads, 3)} read${dataReads.length === 1 ? 's' : ''} data no task needs` : '') +
+            (baseline ? `; ${policy.name} is AWS's baseline — replace it with the suggested policy` : '') +
             (taskRoleOnes.length ? `; ${brief(taskRoleOnes, 3)} belong${taskRoleOnes.length === 1 ? 's' : ''} on the task role, not the execution role` : ''),
           role: ra,
           workloads: ra.executionOf.map((td) => td.id),
           actions,
-          resources: [...(statement.resources ?? statement.notResources?.map((r) => `NotResource ${r}`) ?? [])],
+          resources: [...(statement.resources ?? statement.notResources?.map((r) => `NotResource ${r}`) ?? [])].map(display),
           loc: statementLoc(ra, policy, statement),
         });
       }

@@ -6,11 +6,11 @@ import type { RoleAnalysis } from '../analyze.js';
 import type { Need } from '../model.js';
 import type { Grant } from '../iam/evaluate.js';
 import type { RawFinding, Rule } from './rule.js';
-import { brief, groupByStatement, roleLabel, statementLabel, statementLoc } from './util.js';
+import { brief, groupByStatement, readsData, roleLabel, statementLabel, statementLoc } from './util.js';
+import { decide, type Decision } from '../iam/evaluate.js';
+import { substituteVariables } from '../iam/variables.js';
 import { effectiveGrants } from './grants.js';
 
-/** Actions that read data (secrets, parameters, decrypted keys, objects): too broad a resource exposes it. */
-const DATA_READS = new Set(['secretsmanager:getsecretvalue', 'ssm:getparameters', 'ssm:getparameter', 'kms:decrypt', 's3:getobject']);
 
 export const excessResource: Rule = {
   meta: {
@@ -36,10 +36,14 @@ export const excessResource: Rule = {
       for (const g of effectiveGrants(ra)) {
         const needs = needsByAction.get(g.action.full.toLowerCase());
         if (!needs || meantFor.has(`${g.action.full}\u0001${g.statement.index}\u0001${g.policy.name}`)) continue;
+        const ctx = { keys: { 'aws:PrincipalArn': [ra.linked.role.arn] } };
+        const effective = (r: string) => grantedIgnoringConditions(decide(ra.policySet, g.action.full, r, ctx), ra.policySet.boundary !== undefined);
         const beyond = g.notResources
-          ? g.notResources.map((r) => `every resource except ${display(r)}`)
+          ? effective('*')
+            ? g.notResources.map((r) => `every resource except ${display(r)}`)
+            : []
           : (g.resources ?? [])
-              .filter((r) => appliesTo(r, g.action.service) && needs.every((n) => within(r, n) === 'no'))
+              .filter((r) => appliesTo(r, g.action.service) && needs.every((n) => within(resolved(r, g, n), n) === 'no') && effective(r))
               .map(display);
         if (beyond.length) broad.push({ ...g, beyond });
       }
@@ -47,10 +51,12 @@ export const excessResource: Rule = {
         const actions = [...new Set(grants.map((g) => g.action.full))].sort();
         const resources = [...new Set((grants as Array<Grant & { beyond: string[] }>).flatMap((g) => g.beyond))];
         const needed = [...new Set(actions.flatMap((a) => (needsByAction.get(a.toLowerCase()) ?? []).map((n) => display(n.resource))))];
-        const dataRead = actions.some((a) => DATA_READS.has(a.toLowerCase()));
+        const dataRead = actions.some(readsData);
+        // A condition (kms:ViaService, aws:SourceVpce…) narrows the grant: worth a warning (M7).
+        const conditional = grants.some((g) => g.conditional);
         out.push({
           rule: 'excess-resource',
-          severity: dataRead ? 'error' : 'warning',
+          severity: dataRead && !conditional ? 'error' : 'warning',
           message:
             `role ${roleLabel(ra)} grants ${brief(actions)} on ${brief(resources, 3)}, but its workloads need ${actions.length === 1 ? 'it' : 'them'} only on ${brief(needed, 3)} ` +
             `(${statementLabel(policy, statement)})` +
@@ -73,6 +79,8 @@ export const excessResource: Rule = {
  * `GetAtt LogGroup.Arn` yields, so it counts as within.
  */
 function within(granted: string, need: Need): 'yes' | 'no' | 'unknown' {
+  // A tolerated placeholder (an image from a parameter: repository/*) says nothing about breadth.
+  if (need.optional && /[*?]/.test(need.resource)) return 'unknown';
   const direct = resourceCovers(need.resource, granted);
   if (direct !== 'no') return direct;
   const stream = need.resource.indexOf(':log-stream:');
@@ -85,6 +93,29 @@ function within(granted: string, need: Need): 'yes' | 'no' | 'unknown' {
 }
 
 const SECRET_SUFFIX = /-[A-Za-z0-9]{6}$/;
+
+/**
+ * Whether the role really holds the action on the whole pattern: allowed, or allowed but for
+ * conditions the scan cannot evaluate (a conditional grant still counts as granted, §4.5), and
+ * neither a Deny nor the boundary takes part of it away.
+ */
+function grantedIgnoringConditions(d: Decision, hasBoundary: boolean): boolean {
+  if (d.decision === 'allowed') return true;
+  if (d.decision !== 'unknown') return false;
+  const allows = (boundary: boolean) =>
+    d.matches.some((m) => m.statement.effect === 'Allow' && !!m.boundary === boundary && m.actionMatched && m.resourceMatched === 'yes' && m.conditions !== 'no');
+  const denied = d.matches.some((m) => m.statement.effect === 'Deny' && m.resourceMatched !== 'no' && m.conditions !== 'no');
+  return allows(false) && (!hasBoundary || allows(true)) && !denied;
+}
+
+/** The granted pattern with the policy variables the need's request determines substituted. */
+function resolved(granted: string, g: Grant, need: Need): string {
+  if (!granted.includes('${')) return granted;
+  const keys: Record<string, string[]> = {};
+  for (const [k, v] of Object.entries(need.context ?? {})) keys[k] = Array.isArray(v) ? v : [v];
+  const r = substituteVariables(granted, { keys }, g.policy.version);
+  return 'value' in r ? r.value : granted;
+}
 
 /** A resource ARN of another service grants the action nothing (e.g. an SSM ARN for secretsmanager:GetSecretValue). */
 function appliesTo(resource: string, service: string): boolean {

@@ -72,14 +72,21 @@ function judge(ra: RoleAnalysis, group: NeedVerdict[]): RawFinding[] {
   const base = { rule: 'missing-permission', role: ra, workloads, actions, resources: [resource] };
 
   // A statement that names the action but not this resource is usually the one to fix.
-  const nearMiss = first.decision.matches.find((m) => m.statement.effect === 'Allow' && m.actionMatched && m.resourceMatched === 'no');
+  const nearMiss = first.decision.matches.find((m) => m.statement.effect === 'Allow' && !m.boundary && m.actionMatched && m.resourceMatched === 'no');
+  const failedCondition = first.decision.matches.find(
+    (m) => m.statement.effect === 'Allow' && !m.boundary && m.actionMatched && m.resourceMatched === 'yes' && m.conditions === 'no',
+  );
   const denial = first.decision.matches.find((m) => m.statement.effect === 'Deny' && m.actionMatched && m.resourceMatched !== 'no' && m.conditions !== 'no');
 
   if (decision === 'unknown' || (ra.linked.incomplete.length > 0 && decision === 'not-allowed')) {
+    // Name what the verdict hangs on: unknown values in the need or in the statements that may
+    // grant it, condition keys the request context does not determine, unresolved policies.
+    const statementValues = first.decision.matches.flatMap((m) => [...(m.statement.resources ?? []), ...(m.statement.notResources ?? [])]);
     const unknowns = [
       ...new Set([
-        ...tokenNames(need.resource).map((t) => '${' + t.replace(/@.*$/, '') + '}'),
-        ...first.decision.unknownKeys,
+        ...[need.resource, ...statementValues].flatMap(tokenNames).map((t) => '${' + t.replace(/@.*$/, '') + '}'),
+        ...first.decision.unknownKeys.map((k) => `condition key ${k}`),
+        ...(need.oneOf ? ['the full ARN of the secret (its random suffix)'] : []),
         ...ra.linked.incomplete,
       ]),
     ];
@@ -102,6 +109,10 @@ function judge(ra: RoleAnalysis, group: NeedVerdict[]): RawFinding[] {
   } else if (first.decision.blockedByBoundary) {
     detail = 'the permissions boundary does not allow it';
     if (ra.linked.role.boundary) loc = ra.linked.role.boundary.arn.loc;
+  } else if (failedCondition) {
+    const keys = failedCondition.statement.conditions.map((c) => c.key);
+    detail = `${statementLabel(failedCondition.policy, failedCondition.statement)} grants it only under a condition the ECS agent's request does not meet (${[...new Set(keys)].join(', ')})${conditionHint(need, keys)}`;
+    if (failedCondition.policy.kind !== 'aws-managed') loc = failedCondition.statement.loc;
   } else if (nearMiss) {
     const granted = (nearMiss.statement.resources ?? []).map(display);
     detail = `${statementLabel(nearMiss.policy, nearMiss.statement)} grants it only on ${granted.join(', ')}${hint(need, granted)}`;
@@ -127,6 +138,14 @@ function judge(ra: RoleAnalysis, group: NeedVerdict[]): RawFinding[] {
   ];
 }
 
+/** Conditions that can never hold for the agent's call (domain.md §1.5 item 11, M17). */
+function conditionHint(need: Need, keys: string[]): string {
+  if (need.action === 'ecr:GetAuthorizationToken' && keys.some((k) => /^aws:sourcevpce?$/i.test(k))) {
+    return ': on Fargate this call goes through an AWS-owned network interface, so it never carries aws:SourceVpce or aws:SourceVpc — do not condition ecr:GetAuthorizationToken on them';
+  }
+  return '';
+}
+
 /** Actions people grant instead of the one ECS calls (domain.md M14). */
 const SIBLINGS: Record<string, string[]> = {
   'ssm:GetParameters': ['ssm:GetParameter', 'ssm:GetParametersByPath'],
@@ -145,6 +164,9 @@ function hint(need: Need, granted: string[]): string {
   }
   if (need.action === 'logs:CreateLogGroup' && granted.some((g) => g.endsWith(':*'))) {
     return ' (CreateLogGroup is authorized on the log-group ARN without ":*")';
+  }
+  if (need.action === 'secretsmanager:GetSecretValue' && granted.some((g) => g.split(':').length === 10)) {
+    return ' (IAM authorizes the secret ARN itself: drop the JSON-key/version-stage/version-id suffix of valueFrom)';
   }
   if (need.action === 'secretsmanager:GetSecretValue' && granted.some((g) => /:secret:[^*?]+$/.test(g) && !/-[A-Za-z0-9]{6}$/.test(g))) {
     return ' (a secret ARN without its random suffix matches nothing: use "<name>-??????")';

@@ -7,14 +7,25 @@ import type { RoleAnalysis } from '../analyze.js';
 import type { RawFinding, Rule } from './rule.js';
 import { actionNames, brief, groupByStatement, isWriteLevel, roleLabel, statementLabel, statementLoc } from './util.js';
 
+/** Creates only roles whose policies AWS defines: not a way to gain permissions. */
+const NOT_ESCALATION = new Set(['iam:CreateServiceLinkedRole']);
+
+/** Whether a resource pattern names many roles (a wildcard in the account or role name, or `*`). */
+function anyRole(resources: string[] | undefined, notResources: string[] | undefined): boolean {
+  if (notResources) return true;
+  return (resources ?? []).some((r) => r === '*' || /^arn:[^:]*:iam::[^:]*[*?]/.test(r) || /:role\/.*[*?]/.test(r));
+}
+
+/**
+ * Whether a grant lets its holder gain permissions: IAM writes, except iam:PassRole and
+ * sts:AssumeRole, which escalate only when they reach many roles (one named role is how they are
+ * meant to be used).
+ */
 function escalates(g: Grant): boolean {
   const a = g.action;
-  if (a.service === 'iam') return isWriteLevel(a.accessLevel);
-  if (a.full === 'sts:AssumeRole') {
-    if (g.notResources) return true;
-    return (g.resources ?? []).some((r) => r === '*' || /:role\/.*\*/.test(r) || /^arn:[^:]*:iam::\*/.test(r));
-  }
-  return false;
+  if (NOT_ESCALATION.has(a.full)) return false;
+  if (a.full === 'iam:PassRole' || a.full === 'sts:AssumeRole') return anyRole(g.resources, g.notResources);
+  return a.service === 'iam' && isWriteLevel(a.accessLevel);
 }
 
 export const privilegeEscalation: Rule = {
@@ -33,10 +44,14 @@ export const privilegeEscalation: Rule = {
       for (const { policy, statement, grants: gs } of groupByStatement(list.filter(escalates))) {
         const actions = actionNames(gs);
         const whose = ra ? `role ${roleLabel(ra)}` : `policy ${display(policy.name)}`;
+        // A condition (iam:PassedToService, iam:AWSServiceName, …) narrows it: a warning to review.
+        const conditional = statement.conditions.length > 0;
         out.push({
           rule: 'privilege-escalation',
-          severity: 'error',
-          message: `${whose} allows privilege escalation through ${brief(actions)} (${statementLabel(policy, statement)})`,
+          severity: conditional ? 'warning' : 'error',
+          message:
+            `${whose} allows privilege escalation through ${brief(actions)} (${statementLabel(policy, statement)})` +
+            (conditional ? `, narrowed by a condition on ${[...new Set(statement.conditions.map((c) => c.key))].join(', ')}: check that it holds only for what is intended` : ''),
           role: ra,
           workloads: ra ? ra.executionOf.map((td) => td.id) : [],
           actions,

@@ -5,14 +5,24 @@ import type { RawFinding, Rule } from './rule.js';
 import { roleLabel } from './util.js';
 import { ECS_TASKS, assumeStatements, isService } from './trust.js';
 
-const SOURCE_ACCOUNT_OPS = /^(StringEquals|StringLike|StringEqualsIgnoreCase)(IfExists)?$/i;
-const SOURCE_ARN_OPS = /^(ArnLike|ArnEquals|StringLike|StringEquals)(IfExists)?$/i;
+// IfExists variants do not guard: a request without the key passes them.
+const SOURCE_ACCOUNT_OPS = /^(StringEquals|StringLike|StringEqualsIgnoreCase)$/i;
+const SOURCE_ARN_OPS = /^(ArnLike|ArnEquals|StringLike|StringEquals)$/i;
+const NEGATED_OPS = /^(StringNotEquals|StringNotLike|ArnNotEquals|ArnNotLike|StringNotEqualsIgnoreCase)(IfExists)?$/i;
 
 function guards(c: Condition): boolean {
   const key = c.key.toLowerCase();
   if (key === 'aws:sourceaccount') return SOURCE_ACCOUNT_OPS.test(c.operator);
   if (key === 'aws:sourcearn') return SOURCE_ARN_OPS.test(c.operator);
   return false;
+}
+
+/** A Deny of sts:AssumeRole for requests from other accounts or sources guards every Allow. */
+function denyGuards(s: Statement): boolean {
+  return (
+    s.effect === 'Deny' &&
+    s.conditions.some((c) => ['aws:sourceaccount', 'aws:sourcearn'].includes(c.key.toLowerCase()) && NEGATED_OPS.test(c.operator))
+  );
 }
 
 export const trustConfusedDeputy: Rule = {
@@ -28,9 +38,10 @@ export const trustConfusedDeputy: Rule = {
     const out: RawFinding[] = [];
     for (const ra of analysis.roles) {
       const ecs: Statement[] = assumeStatements(ra.linked.role).filter((s) => (s.principals ?? []).some((p) => isService(p, ECS_TASKS)));
+      const denied = (ra.linked.role.trust?.statements ?? []).some(denyGuards);
       for (const s of ecs) {
         const guard = s.conditions.filter(guards);
-        if (guard.length === 0) {
+        if (guard.length === 0 && !denied) {
           out.push({
             rule: 'trust-confused-deputy',
             severity: 'note',

@@ -39,13 +39,14 @@ export const trustPrincipal: Rule = {
         for (const p of [...(s.principals ?? []), ...(s.notPrincipals ?? [])]) {
           if (isService(p, ECS_TASKS) || hasToken(p.value)) continue;
           const negated = (s.notPrincipals ?? []).includes(p);
-          const wide = negated || p.value === '*' || p.type === '*' || p.type === 'AWS' || p.type === 'Federated';
+          // Any other principal can obtain the credentials: another service (ec2.amazonaws.com makes
+          // them reachable from every instance profile), an account, or everyone (domain.md M8).
           out.push({
             rule: 'trust-principal',
-            severity: wide ? 'error' : 'warning',
+            severity: 'error',
             message:
               `the trust policy of execution role ${roleLabel(ra)} also admits ${negated ? 'every principal except ' : ''}${p.type === '*' ? '"*"' : `${p.type} ${display(p.value)}`}` +
-              (wide ? ': it can obtain the role\'s credentials and read every secret the role can' : ': only ECS tasks should assume an execution role'),
+              `: it can obtain the role's credentials and read every secret and image the role can; only ${ECS_TASKS} should assume an execution role`,
             role: ra,
             workloads,
             actions: ['sts:AssumeRole'],

@@ -67,3 +67,10 @@ export function grantsEverywhere(g: Grant): boolean {
 export function formatLoc(loc: { file: string; line: number; column: number }): string {
   return `${loc.file}:${loc.line}:${loc.column}`;
 }
+
+/** Actions that read data (secrets, parameters, decrypted keys, objects): granting them too widely exposes it (M19, M5, M7). */
+export const DATA_READS = new Set(['secretsmanager:getsecretvalue', 'ssm:getparameters', 'ssm:getparameter', 'ssm:getparametersbypath', 'kms:decrypt', 's3:getobject']);
+
+export function readsData(action: string): boolean {
+  return DATA_READS.has(action.toLowerCase());
+}

@@ -3,6 +3,7 @@
 // Property values go through the intrinsic resolver first, so what is read here is plain data
 // whose strings may hold tokens for what the template leaves open.
 import {
+  display,
   emptyInventory,
   hasToken,
   type Container,
@@ -20,6 +21,7 @@ import {
 import { get, items, str } from './nodes.js';
 import { parsePolicy, parsePolicyText, type PolicyMeta } from '../iam/policy.js';
 import { CfnResolver, type CfnResource } from '../link/cfn-intrinsics.js';
+import { isRoleName } from './task-definition.js';
 
 const TYPE_RE = /^(AWS|Custom)::/;
 
@@ -52,7 +54,7 @@ export function readCloudFormation(root: Node, file: string): Inventory {
     const names = items(transform.value).map((n) => str(n) ?? str(get(n, 'Name')) ?? '?');
     r.report(
       transform.keyLoc,
-      `template uses Transform ${names.join(', ')}: resources the transform generates are not expanded; only the plain resources are read`,
+      `template uses Transform ${names.map(display).join(', ')}: resources the transform generates are not expanded; only the plain resources are read`,
       'note',
     );
   }
@@ -85,6 +87,9 @@ export function readCloudFormation(root: Node, file: string): Inventory {
         break;
       case 'AWS::KMS::Alias':
         aliases.push(res); // after every key is known
+        break;
+      case 'AWS::ECR::PullThroughCacheRule':
+        reader.pullThroughCacheRule(res);
         break;
     }
   }
@@ -121,14 +126,25 @@ function options(node: Node | undefined): Record<string, Val> {
   return out;
 }
 
-function secrets(node: Node | undefined): ContainerSecret[] {
-  return items(node).flatMap((s) => {
-    const valueFrom = val(get(s, 'ValueFrom'));
-    return valueFrom ? [{ name: str(get(s, 'Name')) ?? '', valueFrom }] : [];
-  });
-}
+/** AWS::ECS::TaskDefinition properties and container properties, as CloudFormation spells them. */
+const TASK_PROPERTIES = [
+  'ContainerDefinitions', 'Cpu', 'EnableFaultInjection', 'EphemeralStorage', 'ExecutionRoleArn', 'Family',
+  'InferenceAccelerators', 'IpcMode', 'Memory', 'NetworkMode', 'PidMode', 'PlacementConstraints', 'ProxyConfiguration',
+  'RequiresCompatibilities', 'RuntimePlatform', 'Tags', 'TaskRoleArn', 'Volumes',
+] as const;
+const CONTAINER_PROPERTIES = [
+  'Command', 'Cpu', 'CredentialSpecs', 'DependsOn', 'DisableNetworking', 'DnsSearchDomains', 'DnsServers', 'DockerLabels',
+  'DockerSecurityOptions', 'EntryPoint', 'Environment', 'EnvironmentFiles', 'Essential', 'ExtraHosts', 'FirelensConfiguration',
+  'GpuCount', 'HealthCheck', 'Hostname', 'Image', 'Interactive', 'Links', 'LinuxParameters', 'LogConfiguration', 'Memory',
+  'MemoryReservation', 'MountPoints', 'Name', 'PortMappings', 'Privileged', 'PseudoTerminal', 'ReadonlyRootFilesystem',
+  'RepositoryCredentials', 'ResourceRequirements', 'RestartPolicy', 'Secrets', 'StartTimeout', 'StopTimeout', 'SystemControls',
+  'Ulimits', 'User', 'VersionConsistency', 'VolumesFrom', 'WorkingDirectory',
+] as const;
 
 class Reader {
+  /** Key positions already reported as miscased (a property may be read more than once). */
+  private readonly reportedKeys = new Set<string>();
+
   constructor(
     private readonly r: CfnResolver,
     private readonly inv: Inventory,
@@ -138,7 +154,7 @@ class Reader {
   /** A policy document written as an object or as a JSON string. */
   private policy(node: Node | undefined, meta: PolicyMeta, at: Loc, roleId?: string): Policy | undefined {
     if (!node) {
-      this.diagnostics.push({ rule: 'invalid-policy', severity: 'error', message: `${meta.kind} policy ${meta.name} has no policy document`, loc: at, ...(roleId && { roleId }) });
+      this.diagnostics.push({ rule: 'invalid-policy', severity: 'error', message: `${meta.kind} policy ${display(meta.name)} has no policy document`, loc: at, ...(roleId && { roleId }) });
       return undefined;
     }
     const s = node.kind === 'scalar' && typeof node.value === 'string' ? node.value : undefined;
@@ -195,51 +211,142 @@ class Reader {
 
   taskDefinition(res: CfnResource): void {
     const props = this.r.properties(res.id);
+    const p = (node: Node | undefined, key: string) => this.prop(node, key);
+    this.pascalCaseKeys(props, TASK_PROPERTIES);
     const td: TaskDefinition = {
       id: res.id,
       arn: this.r.refText(res.id, res.keyLoc),
       source: 'cloudformation',
       loc: res.keyLoc,
-      requiresCompatibilities: vals(get(props, 'RequiresCompatibilities')).map((v) => v.value),
+      requiresCompatibilities: vals(p(props, 'RequiresCompatibilities')).map((v) => v.value),
       region: this.r.region,
       account: this.r.account,
       partition: this.r.partition,
-      containers: maps(get(props, 'ContainerDefinitions')).map((c, i) => this.container(c, i)),
-      fsxCredentials: items(get(props, 'Volumes')).flatMap(
-        (v) => val(get(get(get(v, 'FSxWindowsFileServerVolumeConfiguration'), 'AuthorizationConfig'), 'CredentialsParameter')) ?? [],
+      containers: maps(p(props, 'ContainerDefinitions')).map((c, i) => this.container(c, i)),
+      fsxCredentials: items(p(props, 'Volumes')).flatMap(
+        (v) => val(p(p(p(v, 'FSxWindowsFileServerVolumeConfiguration'), 'AuthorizationConfig'), 'CredentialsParameter')) ?? [],
       ),
     };
-    const family = str(get(props, 'Family'));
+    const family = str(p(props, 'Family'));
     if (family !== undefined) td.family = family;
-    const executionRole = val(get(props, 'ExecutionRoleArn'));
-    if (executionRole) td.executionRole = executionRole;
-    const taskRole = val(get(props, 'TaskRoleArn'));
+    const networkMode = str(p(props, 'NetworkMode'));
+    if (networkMode !== undefined && networkMode !== '') td.networkMode = networkMode;
+    const executionRole = val(p(props, 'ExecutionRoleArn'));
+    if (executionRole) {
+      td.executionRole = executionRole;
+      if (isRoleName(executionRole.value)) this.executionRoleName(res, executionRole);
+    }
+    const taskRole = val(p(props, 'TaskRoleArn'));
     if (taskRole) td.taskRole = taskRole;
     this.inv.taskDefinitions.push(td);
   }
 
+  /** ExecutionRoleArn holding a role name (typically `!Ref Role`) where the API documents an ARN. */
+  private executionRoleName(res: CfnResource, role: Val): void {
+    // Name the role when the template writes `Ref: <an AWS::IAM::Role>`.
+    const raw = get(get(res.node, 'Properties'), 'ExecutionRoleArn') ?? get(get(res.node, 'Properties'), 'executionRoleArn');
+    const target = str(get(raw, 'Ref'));
+    const roleId = target !== undefined && this.r.resources.get(target)?.type === 'AWS::IAM::Role' ? target : 'Role';
+    // A warning, not an error: ECS has been seen to complete a name to the ARN (AWS samples rely
+    // on it), though the API and cfn-lint (E3008) say the execution role takes an ARN.
+    this.diagnostics.push({
+      rule: 'invalid-input',
+      severity: 'warning',
+      message: `ExecutionRoleArn must be a role ARN; !Ref of an AWS::IAM::Role gives its name (${display(role.value)}) — use !GetAtt ${roleId}.Arn`,
+      loc: role.loc,
+    });
+  }
+
+  /**
+   * A property of a resolved value. CloudFormation property names are PascalCase and case-sensitive:
+   * another spelling (`logConfiguration`, as the ECS API writes it, copied into templates) is
+   * rejected, so it is reported, and still read so that the analysis sees what the template means.
+   */
+  private prop(node: Node | undefined, key: string): Node | undefined {
+    if (!node || node.kind !== 'map') return undefined;
+    let variant: Node | undefined;
+    const lower = key.toLowerCase();
+    for (const e of node.entries) {
+      if (e.key === key) return e.value;
+      if (variant === undefined && e.key.toLowerCase() === lower) {
+        this.miscased(e.key, e.keyLoc, key);
+        variant = e.value;
+      }
+    }
+    return variant;
+  }
+
+  /**
+   * Reports the keys of a fixed-schema object (task definition properties, a container, its log
+   * configuration…) that start with a lower-case letter: no such CloudFormation property exists.
+   * Free-form maps (log options, Docker labels) are not passed here.
+   */
+  private pascalCaseKeys(node: Node | undefined, known: readonly string[]): void {
+    if (!node || node.kind !== 'map') return;
+    for (const e of node.entries) {
+      if (!/^[a-z]/.test(e.key)) continue;
+      const lower = e.key.toLowerCase();
+      const right = known.find((k) => k.toLowerCase() === lower) ?? e.key[0].toUpperCase() + e.key.slice(1);
+      this.miscased(e.key, e.keyLoc, right);
+    }
+  }
+
+  private miscased(key: string, at: Loc, right: string): void {
+    const k = `${at.file}:${at.line}:${at.column}`;
+    if (this.reportedKeys.has(k)) return;
+    this.reportedKeys.add(k);
+    this.diagnostics.push({
+      rule: 'invalid-input',
+      severity: 'error',
+      message: `CloudFormation property names are PascalCase: ${right}, not ${display(key)}`,
+      loc: at,
+    });
+  }
+
   private container(c: Node, index: number): Container {
-    const log = get(c, 'LogConfiguration');
+    const p = (node: Node | undefined, key: string) => this.prop(node, key);
+    this.pascalCaseKeys(c, CONTAINER_PROPERTIES);
+    const log = p(c, 'LogConfiguration');
+    this.pascalCaseKeys(log, ['LogDriver', 'Options', 'SecretOptions']);
     const container: Container = {
-      name: str(get(c, 'Name')) ?? `#${index + 1}`,
+      name: str(p(c, 'Name')) ?? `#${index + 1}`,
       loc: c.loc,
-      secrets: secrets(get(c, 'Secrets')),
-      logOptions: options(get(log, 'Options')),
-      logSecretOptions: secrets(get(log, 'SecretOptions')),
-      environmentFiles: items(get(c, 'EnvironmentFiles')).flatMap((f) => {
-        const value = val(get(f, 'Value'));
-        return value ? [{ type: str(get(f, 'Type')) ?? 's3', value }] : [];
+      secrets: this.secrets(p(c, 'Secrets')),
+      logOptions: options(p(log, 'Options')),
+      logSecretOptions: this.secrets(p(log, 'SecretOptions')),
+      environmentFiles: items(p(c, 'EnvironmentFiles')).flatMap((f) => {
+        this.pascalCaseKeys(f, ['Type', 'Value']);
+        const value = val(p(f, 'Value'));
+        return value ? [{ type: str(p(f, 'Type')) ?? 's3', value }] : [];
       }),
     };
-    const image = val(get(c, 'Image'));
+    const image = val(p(c, 'Image'));
     if (image) container.image = image;
-    const credentials = val(get(get(c, 'RepositoryCredentials'), 'CredentialsParameter'));
+    const repositoryCredentials = p(c, 'RepositoryCredentials');
+    this.pascalCaseKeys(repositoryCredentials, ['CredentialsParameter']);
+    const credentials = val(p(repositoryCredentials, 'CredentialsParameter'));
     if (credentials) container.credentialsParameter = credentials;
-    const logDriver = val(get(log, 'LogDriver'));
+    const logDriver = val(p(log, 'LogDriver'));
     if (logDriver) container.logDriver = logDriver;
-    const firelens = get(c, 'FirelensConfiguration');
-    if (firelens) container.firelens = { type: str(get(firelens, 'Type')) ?? '', options: options(get(firelens, 'Options')) };
+    const firelens = p(c, 'FirelensConfiguration');
+    this.pascalCaseKeys(firelens, ['Type', 'Options']);
+    if (firelens) container.firelens = { type: str(p(firelens, 'Type')) ?? '', options: options(p(firelens, 'Options')) };
     return container;
+  }
+
+  private secrets(node: Node | undefined): ContainerSecret[] {
+    return items(node).flatMap((s) => {
+      this.pascalCaseKeys(s, ['Name', 'ValueFrom']);
+      const valueFrom = val(this.prop(s, 'ValueFrom'));
+      return valueFrom ? [{ name: str(this.prop(s, 'Name')) ?? '', valueFrom }] : [];
+    });
+  }
+
+  /** AWS::ECR::PullThroughCacheRule: a rule of the stack's own registry (E4–E6). */
+  pullThroughCacheRule(res: CfnResource): void {
+    const prefix = str(get(this.r.properties(res.id), 'EcrRepositoryPrefix'));
+    if (prefix === undefined || prefix === '') return;
+    this.inv.pullThroughCacheRules.push({ prefix, account: this.r.account, region: this.r.region, loc: res.keyLoc });
   }
 
   secret(res: CfnResource): void {

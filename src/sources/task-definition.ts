@@ -2,8 +2,12 @@
 // input, DescribeTaskDefinition output (`{taskDefinition: {…}, tags}`), or a list of either
 // (`{taskDefinitions: […]}` or a top-level array).
 import {
+  display,
   emptyInventory,
+  hasToken,
+  TOKEN_OPEN,
   token,
+  tokenNames,
   type Container,
   type ContainerSecret,
   type Diagnostic,
@@ -67,6 +71,28 @@ export function readTaskDefinitions(root: Node, file: string): Inventory {
   return inv;
 }
 
+// IAM role names: 1–64 of these characters.
+const ROLE_NAME_RE = /^[\w+=,.@-]{1,64}$/;
+
+/**
+ * Whether a role reference is a role name rather than an ARN. The ECS API documents an ARN for the
+ * execution role (and a name or ARN for the task role). A value that starts with a token is not
+ * judged, unless it is wholly the name CloudFormation generates for a role (`!Ref Role` without
+ * RoleName); nor is a value that is neither (a `{{placeholder}}` of a template).
+ */
+export function isRoleName(value: string): boolean {
+  if (value.startsWith(TOKEN_OPEN)) {
+    const names = tokenNames(value);
+    return names.length === 1 && value === token(names[0]) && /\.RoleName$/.test(names[0].replace(/@.*$/, ''));
+  }
+  if (hasToken(value)) {
+    // Literal text and tokens (`${AWS::StackName}-exec` is excluded above): a name when every
+    // literal character is one a role name may hold.
+    return ROLE_NAME_RE.test(value.replace(/\uE000[^\uE001]*\uE001/g, 'x'));
+  }
+  return ROLE_NAME_RE.test(value);
+}
+
 function invalid(loc: Loc, message: string, severity: Diagnostic['severity'] = 'error'): Diagnostic {
   return { rule: 'invalid-input', severity, message, loc };
 }
@@ -92,7 +118,17 @@ class Reader {
     if (!family) this.report(node.loc, `${where} has no family (RegisterTaskDefinition requires it)`);
     const executionRole = this.val(node, 'executionRoleArn', where);
     const taskRole = this.val(node, 'taskRoleArn', where);
-    const label = family ? `task definition ${family.value}` : where;
+    const label = family ? `task definition ${display(family.value)}` : where;
+    if (executionRole && isRoleName(executionRole.value)) {
+      // A warning, not an error: ECS has been seen to complete a name to the ARN (AWS samples rely
+      // on it), though the API and cfn-lint (E3008) say the execution role takes an ARN.
+      this.report(
+        executionRole.loc,
+        `${label}: executionRoleArn must be a role ARN, and "${display(executionRole.value)}" is a role name ` +
+          `(only taskRoleArn is documented to take one): write arn:<partition>:iam::<account>:role/${display(executionRole.value)}`,
+        'warning',
+      );
+    }
 
     const context = this.context(arn?.value, executionRole?.value, taskRole?.value);
     const td: TaskDefinition = {
@@ -108,6 +144,13 @@ class Reader {
     if (arn) td.arn = arn.value;
     if (executionRole) td.executionRole = executionRole;
     if (taskRole) td.taskRole = taskRole;
+    const networkMode = this.val(node, 'networkMode', label);
+    if (networkMode) td.networkMode = networkMode.value;
+    // Computed by ECS (DescribeTaskDefinition): the launch types the definition fits.
+    const compatibilities = get(node, 'compatibilities');
+    if (compatibilities && !(compatibilities.kind === 'scalar' && compatibilities.value === null)) {
+      td.compatibilities = this.strings(compatibilities, `${label}: compatibilities`);
+    }
 
     const defs = get(node, 'containerDefinitions');
     if (!defs) this.report(node.loc, `${label} has no containerDefinitions`);
@@ -160,7 +203,7 @@ class Reader {
     }
     const name = this.val(node, 'name', where);
     if (!name) this.report(node.loc, `${where} has no name`);
-    const cwhere = name ? `${label}: container ${name.value}` : where;
+    const cwhere = name ? `${label}: container ${display(name.value)}` : where;
     const image = this.val(node, 'image', cwhere);
     if (!image) this.report(node.loc, `${cwhere} has no image`);
 
@@ -229,7 +272,7 @@ class Reader {
       return out;
     }
     for (const e of node.entries) {
-      const v = this.scalar(e.value, `${where}.${e.key}`);
+      const v = this.scalar(e.value, `${where}.${display(e.key)}`);
       if (v) out[e.key] = v;
     }
     return out;
