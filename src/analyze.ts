@@ -42,12 +42,14 @@ export function analyze(inv: Inventory, linked: Linked): Analysis {
 
   for (const td of inv.taskDefinitions) {
     const derived = executionRoleNeeds(td, inv);
-    diagnostics.push(...derived.diagnostics);
     needsOf.set(td, derived.needs);
+    const role = td.executionRole && linked.findRole(td.executionRole.value);
+    // What the needs stage could not determine concerns the role that must grant it.
+    diagnostics.push(...derived.diagnostics.map((d) => (role && !d.roleId ? { ...d, roleId: role.role.id } : d)));
     if (!td.executionRole) {
       orphanWorkloads.push({ td, needs: derived.needs, reason: 'no-role' });
     } else {
-      const lr = linked.findRole(td.executionRole.value);
+      const lr = role;
       if (lr) push(exec, lr, td);
       else {
         orphanWorkloads.push({ td, needs: derived.needs, reason: 'role-not-in-scan' });
