@@ -3,7 +3,7 @@
 // role may serve the application, so shared-role reports it instead.
 import { display } from '../model.js';
 import type { RawFinding, Rule } from './rule.js';
-import { actionNames, brief, groupByStatement, isWriteLevel, readsData, roleLabel, statementLabel, statementLoc, worstLevel } from './util.js';
+import { actionNames, brief, groupByStatement, isWriteLevel, readsData, roleLabel, siblingGrant, statementLabel, statementLoc, worstLevel } from './util.js';
 import { effectiveGrants } from './grants.js';
 
 const BASELINES = new Set(['AmazonECSTaskExecutionRolePolicy', 'AmazonEC2ContainerRegistryPullOnly', 'AmazonEKSFargatePodExecutionRolePolicy']);
@@ -26,7 +26,10 @@ export const excessAction: Rule = {
     for (const ra of analysis.roles) {
       if (ra.kind !== 'execution-role') continue;
       const needed = new Set(ra.needs.map((n) => n.action.toLowerCase()));
-      const excess = effectiveGrants(ra).filter((g) => !needed.has(g.action.full.toLowerCase()));
+      // A look-alike granted in place of a needed action (ssm:GetParameter for GetParameters) is
+      // reported by missing-permission at the same statement, not twice.
+      const nearMisses = new Set(ra.verdicts.filter((v) => v.decision.decision !== 'allowed').map((v) => siblingGrant(ra, v.need)));
+      const excess = effectiveGrants(ra).filter((g) => !needed.has(g.action.full.toLowerCase()) && !nearMisses.has(g));
       for (const { policy, statement, grants } of groupByStatement(excess)) {
         const actions = actionNames(grants);
         const level = worstLevel(grants);

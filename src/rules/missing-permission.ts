@@ -4,9 +4,7 @@
 import { display, tokenNames, type Need } from '../model.js';
 import type { RoleAnalysis, NeedVerdict } from '../analyze.js';
 import type { RawFinding, Rule } from './rule.js';
-import { formatLoc, roleLabel, statementLabel } from './util.js';
-import { resourceCovers } from '../iam/arn.js';
-import type { Grant } from '../iam/evaluate.js';
+import { formatLoc, roleLabel, siblingGrant, statementLabel } from './util.js';
 
 export const missingPermission: Rule = {
   meta: {
@@ -146,16 +144,6 @@ function conditionHint(need: Need, keys: string[]): string {
   return '';
 }
 
-/** Actions people grant instead of the one ECS calls (domain.md M14). */
-const SIBLINGS: Record<string, string[]> = {
-  'ssm:GetParameters': ['ssm:GetParameter', 'ssm:GetParametersByPath'],
-};
-
-function siblingGrant(ra: RoleAnalysis, need: Need): Grant | undefined {
-  const names = SIBLINGS[need.action];
-  if (!names) return undefined;
-  return ra.grants().find((g) => names.includes(g.action.full) && (g.resources ?? []).some((r) => resourceCovers(r, need.resource) !== 'no'));
-}
 
 /** The classic mistakes behind a near miss, named so the user recognises them. */
 function hint(need: Need, granted: string[]): string {

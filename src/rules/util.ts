@@ -1,5 +1,6 @@
 // Small helpers shared by several rules.
-import { display, roleName, type Policy, type Statement } from '../model.js';
+import { display, roleName, type Need, type Policy, type Statement } from '../model.js';
+import { resourceCovers } from '../iam/arn.js';
 import type { RoleAnalysis } from '../analyze.js';
 import type { Grant } from '../iam/evaluate.js';
 import type { AccessLevel } from '../iam/catalog.js';
@@ -73,4 +74,16 @@ export const DATA_READS = new Set(['secretsmanager:getsecretvalue', 'ssm:getpara
 
 export function readsData(action: string): boolean {
   return DATA_READS.has(action.toLowerCase());
+}
+
+/** Actions people grant instead of the one ECS calls (domain.md M14). */
+const SIBLINGS: Record<string, string[]> = {
+  'ssm:GetParameters': ['ssm:GetParameter', 'ssm:GetParametersByPath'],
+};
+
+/** A grant of a look-alike action on the need's resource: the near miss behind a missing need. */
+export function siblingGrant(ra: RoleAnalysis, need: Need): Grant | undefined {
+  const names = SIBLINGS[need.action];
+  if (!names) return undefined;
+  return ra.grants().find((g) => names.includes(g.action.full) && (g.resources ?? []).some((r) => resourceCovers(r, need.resource) !== 'no'));
 }
