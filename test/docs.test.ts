@@ -166,6 +166,12 @@ describe('docs/README.md', () => {
   });
 });
 
+/** GitHub's heading anchors: lower case, punctuation dropped, spaces as hyphens. */
+function anchors(md: string): Set<string> {
+  const headings = [...md.replace(/```[\s\S]*?```/g, '').matchAll(/^#{1,6} (.+)$/gm)].map((m) => m[1]);
+  return new Set(headings.map((h) => h.trim().toLowerCase().replace(/[^\p{L}\p{N} _-]/gu, '').replace(/ /g, '-')));
+}
+
 describe('links', () => {
   const all = ['README.md', ...pages.map((p) => `rules/${p}`)];
   for (const rel of all) {
@@ -175,8 +181,13 @@ describe('links', () => {
       const md = read(path).replace(/```[\s\S]*?```/g, '');
       const broken = [...md.matchAll(/\]\(([^)\s]+)\)/g)]
         .map((m) => m[1])
-        .filter((href) => !/^[a-z]+:/.test(href) && !href.startsWith('#'))
-        .filter((href) => !existsSync(resolve(dirname(path), href.replace(/#.*$/, ''))));
+        .filter((href) => !/^[a-z]+:/.test(href))
+        .filter((href) => {
+          const [file, anchor] = href.split('#');
+          const target = file ? resolve(dirname(path), file) : path;
+          if (!existsSync(target)) return true;
+          return anchor !== undefined && !anchors(read(target)).has(anchor);
+        });
       expect(broken).toEqual([]);
     });
   }
@@ -228,6 +239,13 @@ describe('the example harness', () => {
     expect(list.map((e) => [e.kind, e.files.map((f) => f.text), e.expected])).toEqual([
       ['fail', ['x: 1\n'], ['a.yaml:1:1 error m [r]']],
       ['pass', ['x: 2\n'], []],
+    ]);
+  });
+
+  it('computes heading anchors as GitHub does', () => {
+    expect([...anchors('# a: B\n## Symbolic values and "cannot verify" notes\n```\n# not a heading\n```\n')]).toEqual([
+      'a-b',
+      'symbolic-values-and-cannot-verify-notes',
     ]);
   });
 
