@@ -97,8 +97,8 @@ describe('Ref', () => {
     expect(value('B')).toBe(T('AWS::Nothing'));
     // A short-form tag is placed at its argument (where the YAML parser puts the node).
     expect(r.diagnostics).toEqual([
-      { rule: 'unresolved-reference', severity: 'error', message: 'Ref to "Missing": no parameter or resource of that name in this template', loc: at('Missing') },
-      { rule: 'unresolved-reference', severity: 'error', message: 'Ref to "AWS::Nothing": no such pseudo parameter', loc: at('AWS::Nothing') },
+      { rule: 'invalid-input', severity: 'error', message: 'Ref to "Missing": no parameter or resource of that name in this template', loc: at('Missing') },
+      { rule: 'invalid-input', severity: 'error', message: 'Ref to "AWS::Nothing": no such pseudo parameter', loc: at('AWS::Nothing') },
     ]);
   });
 
@@ -221,8 +221,8 @@ describe('Fn::GetAtt', () => {
     expect(value('B')).toBe(T('Env.Arn'));
     expect(value('C')).toMatch(/Fn::GetAtt#/);
     expect(r.diagnostics.map((d) => [d.rule, d.severity, d.loc])).toEqual([
-      ['unresolved-reference', 'error', at('Nope.Arn')],
-      ['unresolved-reference', 'error', at('Env.Arn')],
+      ['invalid-input', 'error', at('Nope.Arn')],
+      ['invalid-input', 'error', at('Env.Arn')],
       ['invalid-input', 'error', at('NoDot')],
     ]);
     expect(r.diagnostics[0].message).toContain('Nope.Arn: no resource of that name');
@@ -262,8 +262,8 @@ describe('Fn::Sub', () => {
     expect(value('B')).toBe(T('Nope.Arn'));
     expect(value('C')).toMatch(/Sub:AWS::NoValue#/);
     expect(r.diagnostics.map((d) => [d.rule, d.loc])).toEqual([
-      ['unresolved-reference', at("'x-")],
-      ['unresolved-reference', at("'${Nope.Arn}")],
+      ['invalid-input', at("'x-")],
+      ['invalid-input', at("'${Nope.Arn}")],
       ['invalid-input', at("'${AWS::NoValue}")],
     ]);
   });
@@ -432,8 +432,8 @@ Mappings:
     expect(value('B')).toBe(T('FindInMap:Nope/a/b'));
     expect(value('C')).toBe('000000000000');
     expect(r.diagnostics.map((d) => [d.rule, d.severity, d.loc, d.message])).toEqual([
-      ['unresolved-reference', 'error', at('[Accounts, test, Id]'), 'Fn::FindInMap: mapping "Accounts" has no key "test"'],
-      ['unresolved-reference', 'error', at('[Nope'), 'Fn::FindInMap: no mapping "Nope" in Mappings'],
+      ['invalid-input', 'error', at('[Accounts, test, Id]'), 'Fn::FindInMap: mapping "Accounts" has no key "test"'],
+      ['invalid-input', 'error', at('[Nope'), 'Fn::FindInMap: no mapping "Nope" in Mappings'],
     ]);
   });
 });
@@ -465,7 +465,7 @@ describe('other functions', () => {
     // Not a single-key map: plain data.
     expect(value('C')).toEqual({ 'Fn::Sub': 'ok', other: 1 });
     expect(r.diagnostics).toHaveLength(2);
-    expect(r.diagnostics[0]).toMatchObject({ rule: 'unresolved-reference', severity: 'error', loc: at('Fn::Frobnicate') });
+    expect(r.diagnostics[0]).toMatchObject({ rule: 'invalid-input', severity: 'error', loc: at('Fn::Frobnicate') });
     expect(r.diagnostics[0].message).toMatch(/^unknown intrinsic function "Fn::Frobnicate" \(known: Ref, Fn::Base64, .*Fn::Sub/);
     expect(r.diagnostics[1]).toMatchObject({ severity: 'error', loc: at("'Fn::Equals'") });
     expect(r.diagnostics[1].message).toContain('can only be used in Conditions');
@@ -483,7 +483,7 @@ describe('cycles and depth', () => {
     const at = { file: F, line: 1, column: 1 };
     expect(r.refText('Role', at)).toBe(`${T('Role.Arn')}-x`);
     expect(r.diagnostics).toEqual([
-      { rule: 'unresolved-reference', severity: 'error', message: 'circular reference: Role → Role (CloudFormation rejects the template)', loc: pos(yaml, "'${Role.Arn}") },
+      { rule: 'invalid-input', severity: 'error', message: 'circular reference: Role → Role (CloudFormation rejects the template)', loc: pos(yaml, "'${Role.Arn}") },
     ]);
   });
 

@@ -289,8 +289,8 @@ Resources:
 `;
     const { inv, at } = inline(yaml);
     expect(inv.diagnostics.map((d) => [d.rule, d.severity, d.loc])).toEqual([
-      ['unresolved-reference', 'error', at('Fn::Sub3')],
-      ['unresolved-reference', 'error', at('ExecRole.Arn')],
+      ['invalid-input', 'error', at('Fn::Sub3')],
+      ['invalid-input', 'error', at('ExecRole.Arn')],
     ]);
     expect(inv.diagnostics[0].message).toContain('unknown intrinsic function "Fn::Sub3" (known: Ref, Fn::Base64');
     expect(inv.diagnostics[1].message).toBe('Fn::GetAtt ExecRole.Arn: no resource of that name in this template');
@@ -313,7 +313,7 @@ Resources:
             Statement: [{ Effect: Allow, Action: iam:PassRole, Resource: !GetAtt Role.Arn }]
 `);
     expect(inv.diagnostics).toEqual([
-      { rule: 'unresolved-reference', severity: 'error', message: 'circular reference: Role → Role (CloudFormation rejects the template)', loc: at('Role.Arn') },
+      { rule: 'invalid-input', severity: 'error', message: 'circular reference: Role → Role (CloudFormation rejects the template)', loc: at('Role.Arn') },
     ]);
     expect(inv.roles[0].arn).toBe(`arn:${token('AWS::Partition@stack.yaml')}:iam::${token('AWS::AccountId@stack.yaml')}:role/exec`);
     expect(inv.roles[0].inline[0].statements[0].resources).toEqual([token('Role.Arn@stack.yaml')]);

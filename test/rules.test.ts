@@ -41,8 +41,8 @@ const CASES: Record<string, { fires: string[]; silent: string[] }> = {
   },
   'unknown-action': { fires: ['policy-files'], silent: ['ecs-clean-cfn', 'ecs-managed-policies-cfn'] },
   'invalid-policy': { fires: ['policy-files'], silent: ['ecs-clean-cfn', 'ecs-taskdef-iam-dump', 'ecs-managed-policies-cfn'] },
-  'unresolved-reference': { fires: ['ecs-unresolved-cfn', 'malformed'], silent: ['ecs-clean-cfn', 'ecs-taskdef-iam-dump'] },
-  'invalid-input': { fires: ['ecs-invalid-task-definition'], silent: ['ecs-clean-cfn', 'ecs-taskdef-iam-dump'] },
+  'unresolved-reference': { fires: ['ecs-unresolved-cfn'], silent: ['ecs-clean-cfn', 'ecs-taskdef-iam-dump'] },
+  'invalid-input': { fires: ['ecs-invalid-task-definition', 'malformed'], silent: ['ecs-clean-cfn', 'ecs-taskdef-iam-dump'] },
 };
 
 describe('rules fire where they must and nowhere else', () => {

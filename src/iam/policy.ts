@@ -28,7 +28,7 @@ const PRINCIPAL_TYPES = ['AWS', 'Service', 'Federated', 'CanonicalUser'];
 /** Size quotas in non-whitespace characters (domain.md §4.1), largest first; a warning where the quota is adjustable. */
 const QUOTAS: Partial<Record<PolicyKind, Array<{ limit: number; severity: Severity; what: string }>>> = {
   managed: [{ limit: 6144, severity: 'error', what: 'the managed policy quota' }],
-  inline: [{ limit: 10240, severity: 'error', what: 'the quota for all inline policies of a role together' }],
+  inline: [{ limit: 10240, severity: 'error', what: "the quota for a role's inline policies (the sum of all of them must stay within it)" }],
   trust: [
     { limit: 4096, severity: 'error', what: 'the maximum trust policy size' },
     { limit: 2048, severity: 'warning', what: 'the default trust policy quota (adjustable to 4,096)' },

@@ -157,7 +157,7 @@ export class CfnResolver {
     return token(`${name}@${this.file}`);
   }
 
-  report(loc: Loc, message: string, severity: Severity = 'error', rule: Diagnostic['rule'] = 'unresolved-reference'): void {
+  report(loc: Loc, message: string, severity: Severity = 'error', rule: Diagnostic['rule'] = severity === 'error' ? 'invalid-input' : 'unresolved-reference'): void {
     const key = `${loc.line}:${loc.column}:${message}`;
     if (this.reported.has(key)) return;
     this.reported.add(key);
@@ -172,7 +172,7 @@ export class CfnResolver {
    */
   resolve(node: Node): Node | undefined {
     if (this.depth >= MAX_DEPTH) {
-      this.report(node.loc, `expression nested or chained more than ${MAX_DEPTH} levels deep: not resolved`);
+      this.report(node.loc, `expression nested or chained more than ${MAX_DEPTH} levels deep: not resolved`, 'warning');
       return scalar(this.tok(`Unresolved#${hash([node.loc.line, node.loc.column])}`), node.loc);
     }
     this.depth++;

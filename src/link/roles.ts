@@ -64,8 +64,13 @@ export function link(inv: Inventory): Linked {
       if (p) return p;
     }
     const byName = isAwsManagedArn(arn) ? awsManagedPolicyByName(arn.slice(arn.lastIndexOf('/') + 1)) : undefined;
+    // A name the input determines (only the account or partition symbolic) is a policy defined
+    // elsewhere; a symbolic name is a value only known at deployment.
+    const nameKnown = !hasToken(arn.slice(arn.lastIndexOf('/') + 1));
     const why = hasToken(arn)
-      ? `${what} ${display(arn)} is not determined by the input`
+      ? nameKnown
+        ? `managed ${what} ${display(arn)} is not defined in the scanned files`
+        : `${what} ${display(arn)} is not determined by the input`
       : byName
         ? `AWS managed ${what} ${arn} does not exist (IAM rejects this ARN): the policy of that name is ${byName.arn}`
         : isAwsManagedArn(arn)

@@ -17,7 +17,7 @@ export const excessAction: Rule = {
     title: 'Action granted that no workload uses',
     severity: 'error',
     description:
-      'The execution role grants actions that none of the task definitions using it needs. The ECS agent only pulls images, writes logs and reads the secrets, parameters and files the task definition names; anything else widens what a compromise of the role exposes. Severity follows the worst access level: write or permissions-management actions are errors, read, list and tagging actions warnings.',
+      'The execution role grants actions that none of the task definitions using it needs. The ECS agent only pulls images, writes logs and reads the secrets, parameters and files the task definition names; anything else widens what a compromise of the role exposes. Unused write or permissions-management actions and unused data reads (secrets, parameters, KMS decrypt, S3 objects) are errors; other read, list and tagging actions are warnings, and so are the unused actions of AWS\'s own baseline policies (AmazonECSTaskExecutionRolePolicy, AmazonEC2ContainerRegistryPullOnly).',
     help: 'Remove the actions from the statement (or detach the policy); the suggested policy lists what the workloads need. Permissions the application uses belong on the task role.',
     needsWorkload: true,
   },

@@ -18,7 +18,7 @@ export const excessResource: Rule = {
     title: 'Needed action granted on more resources than needed',
     severity: 'warning',
     description:
-      'The execution role grants an action its workloads use, but on resources beyond the ones they name: every repository instead of the one the task pulls, every secret instead of the ones it references. Broad data reads (secrets, parameters, KMS decrypt, S3 objects) are errors; other broad grants are warnings.',
+      'The execution role grants an action its workloads use, but on resources beyond the ones they name: every repository instead of the one the task pulls, every secret instead of the ones it references. Broad data reads (secrets, parameters, KMS decrypt, S3 objects) are errors unless a condition narrows them; other broad grants are warnings. Only what the role really holds counts: a permissions boundary or a Deny that takes the excess away leaves nothing to report.',
     help: 'Scope the statement to the resources in the suggested policy: repository ARNs from the images, the log group of the awslogs driver, the secret and parameter ARNs the task definition references.',
     needsWorkload: true,
   },

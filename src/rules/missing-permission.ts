@@ -80,19 +80,23 @@ function judge(ra: RoleAnalysis, group: NeedVerdict[]): RawFinding[] {
     // Name what the verdict hangs on: unknown values in the need or in the statements that may
     // grant it, condition keys the request context does not determine, unresolved policies.
     const statementValues = first.decision.matches.flatMap((m) => [...(m.statement.resources ?? []), ...(m.statement.notResources ?? [])]);
-    const unknowns = [
-      ...new Set([
-        ...[need.resource, ...statementValues].flatMap(tokenNames).map((t) => '${' + t.replace(/@.*$/, '') + '}'),
-        ...first.decision.unknownKeys.map((k) => `condition key ${k}`),
-        ...(need.oneOf ? ['the full ARN of the secret (its random suffix)'] : []),
-        ...ra.linked.incomplete,
-      ]),
-    ];
+    // When nothing the scan sees could grant it, only the unresolved policies matter.
+    const onlyIncomplete = decision === 'not-allowed';
+    const values = onlyIncomplete
+      ? []
+      : [
+          ...new Set([
+            ...[need.resource, ...statementValues].flatMap(tokenNames).map((t) => '${' + t.replace(/@.*$/, '') + '}'),
+            ...first.decision.unknownKeys.map((k) => `condition key ${k}`),
+            ...(need.oneOf ? ['the full ARN of the secret (its random suffix)'] : []),
+          ]),
+        ];
+    const reasons = [...(values.length ? [`it depends on ${values.join(', ')}`] : []), ...ra.linked.incomplete];
     return [
       {
         ...base,
         severity: 'note',
-        message: `cannot verify that role ${role} allows ${actions.join(', ')} on ${resource}, ${why}: it depends on ${unknowns.length ? unknowns.join(', ') : 'values the input does not determine'}`,
+        message: `cannot verify that role ${role} allows ${actions.join(', ')} on ${resource}, ${why}: ${reasons.length ? reasons.join('; ') : 'it depends on values the input does not determine'}`,
         loc: need.loc,
       },
     ];

@@ -34,7 +34,7 @@ export const privilegeEscalation: Rule = {
     title: 'Grant that allows privilege escalation',
     severity: 'error',
     description:
-      'The policy grants IAM write or permissions-management actions (iam:PassRole, iam:PutRolePolicy, iam:AttachRolePolicy, iam:CreatePolicyVersion, …) or sts:AssumeRole on any role. Whoever obtains the credentials can give themselves more permissions. Neither the ECS agent nor the EKS Fargate infrastructure ever needs them.',
+      'The policy grants IAM write or permissions-management actions (iam:PutRolePolicy, iam:AttachRolePolicy, iam:CreatePolicyVersion, iam:UpdateAssumeRolePolicy, …), or iam:PassRole / sts:AssumeRole on many roles (a wildcard in the role or account, or "*"). Whoever obtains the credentials can give themselves more permissions. Neither the ECS agent nor the EKS Fargate infrastructure ever needs them. A statement narrowed by a condition (iam:PassedToService, …) is a warning to review; passing or assuming one named role, and iam:CreateServiceLinkedRole, are not reported.',
     help: 'Remove these actions. If an application truly needs to pass or assume one role, grant that single action on that single role ARN, on the task role.',
     needsWorkload: false,
   },
@@ -61,8 +61,12 @@ export const privilegeEscalation: Rule = {
       }
     };
     for (const ra of analysis.roles) report(ra, ra.grants());
-    for (const p of inventory.policies as Policy[]) {
-      if (p.kind === 'trust') continue;
+    // Policies no role of the scan carries: standalone files, and managed policies left unattached
+    // here (they may be attached elsewhere, or tomorrow).
+    const attached = new Set(analysis.roles.flatMap((ra) => ra.linked.identity));
+    const loose: Policy[] = [...inventory.policies, ...inventory.managedPolicies.map((m) => m.policy)];
+    for (const p of loose) {
+      if (p.kind === 'trust' || attached.has(p)) continue;
       report(undefined, grants({ identity: [p] }));
     }
     return out;

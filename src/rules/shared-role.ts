@@ -1,5 +1,6 @@
 // shared-role: one role serving as both task role and execution role hands the application every
 // secret and parameter the agent reads, plus ECR and log rights.
+import { display } from '../model.js';
 import type { RawFinding, Rule } from './rule.js';
 import { roleLabel } from './util.js';
 
@@ -28,6 +29,19 @@ export const sharedRole: Rule = {
         actions: [],
         resources: [],
         loc: td.taskRole?.loc ?? td.loc,
+      });
+    }
+    // The task definition alone shows it when the role is not in the scan.
+    for (const { td, reason } of analysis.orphanWorkloads) {
+      if (reason !== 'role-not-in-scan' || !td.taskRole || td.taskRole.value !== td.executionRole?.value) continue;
+      out.push({
+        rule: 'shared-role',
+        severity: 'error',
+        message: `task definition ${display(td.family ?? td.id)} uses ${display(td.taskRole.value)} as both its execution role and its task role: the application gets the agent's access to secrets, parameters and images`,
+        workloads: [td.id],
+        actions: [],
+        resources: [],
+        loc: td.taskRole.loc,
       });
     }
     return out;

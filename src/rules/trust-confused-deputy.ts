@@ -1,6 +1,6 @@
 // trust-confused-deputy: an ECS-trusting role without aws:SourceAccount / aws:SourceArn lets ECS
 // act for any account that names the role (the confused-deputy problem).
-import type { Condition, Statement } from '../model.js';
+import { display, type Condition, type Statement } from '../model.js';
 import type { RawFinding, Rule } from './rule.js';
 import { roleLabel } from './util.js';
 import { ECS_TASKS, assumeStatements, isService } from './trust.js';
@@ -56,7 +56,10 @@ export const trustConfusedDeputy: Rule = {
         }
         for (const c of guard) {
           if (c.key.toLowerCase() !== 'aws:sourcearn') continue;
-          const pinned = c.values.filter((v) => /^arn:[^:]+:ecs:[^:]*:[^:]*:cluster\/[^*]+$/.test(v));
+          // Judge the displayed form: symbolic values (`${AWS::Region}`) contain "::" themselves.
+          const seg = '(?:\\$\\{[^}]*\\}|[^:])';
+          const clusterArn = new RegExp(`^arn:${seg}+:ecs:${seg}*:${seg}*:cluster/[^*]+$`);
+          const pinned = c.values.map(display).filter((v) => clusterArn.test(v));
           if (pinned.length === 0) continue;
           out.push({
             rule: 'trust-confused-deputy',

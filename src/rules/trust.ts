@@ -4,10 +4,13 @@ import { actionPatternMatches } from '../iam/actions.js';
 
 export const ECS_TASKS = 'ecs-tasks.amazonaws.com';
 
-/** Allow statements of the trust policy that let someone call sts:AssumeRole. */
+/** The ways to obtain a role's credentials: plain, through an OIDC provider, through SAML. */
+const ASSUME_ACTIONS = ['sts:AssumeRole', 'sts:AssumeRoleWithWebIdentity', 'sts:AssumeRoleWithSAML'];
+
+/** Allow statements of the trust policy that let someone obtain the role's credentials. */
 export function assumeStatements(role: Role): Statement[] {
   return (role.trust?.statements ?? []).filter(
-    (s) => s.effect === 'Allow' && (s.actions ?? []).some((a) => actionPatternMatches(a, 'sts:AssumeRole')),
+    (s) => s.effect === 'Allow' && (s.actions ?? []).some((a) => ASSUME_ACTIONS.some((x) => actionPatternMatches(a, x))),
   );
 }
 
