@@ -8,6 +8,7 @@ import { colors, shouldColor } from './report/color.js';
 import { expandActionPattern, checkActionPattern } from './iam/actions.js';
 import { RULES } from './rules/index.js';
 import { version } from './version.js';
+import { runExplain } from './explain/command.js';
 import type { Report } from './report/types.js';
 import type { Severity } from './model.js';
 
@@ -71,6 +72,26 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     });
 
   program
+    .command('explain')
+    .description('say whether a role (or bare policy documents) allows an action on a resource, and which statements decide it')
+    .argument('[role]', 'role name, ARN, logical id or Terraform address defined in PATHS')
+    .argument('[paths...]', 'files or directories to scan for the role (default: .)')
+    .requiredOption('--action <action>', 'one concrete action, e.g. logs:CreateLogStream')
+    .option('--resource <arn>', 'the resource ARN (default "*" for actions without a resource type)')
+    .option('--policy <file>', 'explain this identity policy document instead of a role (repeatable)', collect)
+    .option('--boundary <file>', 'with --policy: the permissions boundary document', collect)
+    .option('--context <key=value>', 'a condition key of the request (repeatable; a key given twice is multivalued)', collect)
+    .option('--complete-context', 'the request carries exactly the keys given: the others are absent, not unknown')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--color', 'force colored output')
+    .option('--no-color', 'disable colored output')
+    .action((role: string | undefined, paths: string[], opts: { action: string; resource?: string; policy?: string[]; boundary?: string[]; context?: string[]; completeContext?: boolean; format: 'text' | 'json' }) => {
+      const positional = role === undefined ? [] : [role, ...paths];
+      const lists = { policy: opts.policy ?? [], boundary: opts.boundary ?? [], context: opts.context ?? [] };
+      code = runExplain({ ...opts, ...lists, positional }, io.stdout, io.stderr, colors(shouldColor(io.stdout, colorFlag(argv))));
+    });
+
+  program
     .command('rules')
     .description('list the rules with their default severity')
     .action(() => {
@@ -89,6 +110,11 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     return EXIT.internal;
   }
   return code;
+}
+
+/** Collects a repeatable option's values. */
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
 
 /** commander folds --color/--no-color into one boolean that defaults to true; only an explicit flag counts. */

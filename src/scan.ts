@@ -1,10 +1,10 @@
 // The pipeline: sources → Inventory → link → analyze → rules → report.
 import { relative, resolve, sep } from 'node:path';
-import { emptyInventory, mergeInventory, roleName, type Loc, type Severity } from './model.js';
+import { emptyInventory, mergeInventory, roleName, type Inventory, type Loc, type Severity } from './model.js';
 import { discover } from './sources/discover.js';
 import { readInputFile } from './sources/index.js';
 import { InputError } from './sources/nodes.js';
-import { link } from './link/roles.js';
+import { link, type Linked } from './link/roles.js';
 import { analyze, type RoleAnalysis } from './analyze.js';
 import { RULES } from './rules/index.js';
 import type { RawFinding } from './rules/rule.js';
@@ -22,12 +22,19 @@ export interface ScanOptions {
 const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, note: 2 };
 export const MAX_ACTIONS = 1000;
 
-export function scan(options: ScanOptions): Report {
-  const cwd = options.cwd ?? process.cwd();
+export interface LoadedInventory {
+  inventory: Inventory;
+  linked: Linked;
+  /** Input that could not be read (missing paths, invalid files). */
+  errors: InputErrorEntry[];
+}
+
+/** The reading stage of a scan: discover the files under `paths`, read each, link roles and policies. */
+export function loadInventory(paths: string[], cwd: string = process.cwd()): LoadedInventory {
   const rel = (p: string) => relative(cwd, p).split(sep).join('/') || '.';
   const inventory = emptyInventory();
   const errors: InputErrorEntry[] = [];
-  const { files, missing } = discover(options.paths.map((p) => resolve(cwd, p)));
+  const { files, missing } = discover(paths.map((p) => resolve(cwd, p)));
   for (const m of missing) errors.push({ message: 'no such file or directory', location: { file: rel(m), line: 1, column: 1 } });
   for (const path of files) {
     const file = rel(path);
@@ -39,7 +46,11 @@ export function scan(options: ScanOptions): Report {
       else throw e;
     }
   }
-  const linked = link(inventory);
+  return { inventory, linked: link(inventory), errors };
+}
+
+export function scan(options: ScanOptions): Report {
+  const { inventory, linked, errors } = loadInventory(options.paths, options.cwd);
   const analysis = analyze(inventory, linked);
   const ctx = { inventory, linked, analysis };
   const raw: RawFinding[] = RULES.flatMap((r) => r.check(ctx));
