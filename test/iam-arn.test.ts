@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseArn, resourceCovers, resourceOverlaps, type Tri } from '../src/iam/arn.js';
 import { token } from '../src/model.js';
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const pick = <T>(r: () => number, xs: T[]): T => xs[Math.floor(r() * xs.length)];
+import { pick, rng } from './helpers/random.js';
 
 const ACCT = token('AWS::AccountId@t.yaml');
 const REGION = token('AWS::Region@t.yaml');

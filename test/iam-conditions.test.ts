@@ -338,3 +338,13 @@ describe('policy variables', () => {
     expect(evaluateCondition(v, complete({ 's3:prefix': 'bob', 'aws:username': '*' }), V12).result).toBe('no');
   });
 });
+
+describe('ArnLike with a pattern of stars only', () => {
+  it('matches any value, whether written * or **', () => {
+    for (const pattern of ['*', '**']) {
+      for (const value of ['arn:aws:ecs:us-east-1:111122223333:cluster/x', 'not-an-arn']) {
+        expect(evaluateCondition(cond('ArnLike', 'aws:SourceArn', pattern), complete({ 'aws:SourceArn': value })).result).toBe('yes');
+      }
+    }
+  });
+});

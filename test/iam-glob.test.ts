@@ -5,22 +5,13 @@ import {
   globOverlaps,
   lowerAtoms,
   parseGlob,
+  parseGlobParts,
   relaxAtoms,
+  splitArnAtoms,
   type Atom,
 } from '../src/iam/glob.js';
 import { token } from '../src/model.js';
-
-// Deterministic PRNG so failures reproduce.
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { pick, rng } from './helpers/random.js';
 
 const lit = (c: string): Atom => ({ k: 'lit', c });
 const ONE: Atom = { k: 'one' };
@@ -67,7 +58,7 @@ function randomPattern(r: () => number, pool: Atom[], maxLen: number): Atom[] {
   const n = Math.floor(r() * (maxLen + 1));
   const out: Atom[] = [];
   for (let i = 0; i < n; i++) {
-    const a = pool[Math.floor(r() * pool.length)];
+    const a = pick(r, pool);
     // parseGlob collapses adjacent stars; keep generated patterns in the same normal form.
     const prev = out[out.length - 1];
     if (a.k === 'star' && prev?.k === 'star') continue;
@@ -95,6 +86,39 @@ describe('parseGlob', () => {
     const t = token('Param@T.yaml');
     expect(lowerAtoms(parseGlob(`AbC${t}`))).toEqual([lit('a'), lit('b'), lit('c'), tok(t)]);
     expect(relaxAtoms([lit('a'), tok(t), BOUNDED, tok(t), lit('b')])).toEqual([lit('a'), FREE, lit('b')]);
+  });
+
+  it('splits by UTF-16 code unit on request', () => {
+    expect(parseGlob('x😀?', { codeUnits: true })).toEqual([lit('x'), lit('\uD83D'), lit('\uDE00'), ONE]);
+    const t = token('AWS::AccountId@t.yaml');
+    expect(parseGlob(`${t}*`, { codeUnits: true })).toEqual([tok(t), FREE]);
+  });
+
+  it('builds atoms from pieces: literal pieces have no wildcards, tokens never span pieces', () => {
+    const t = token('Param@T.yaml');
+    const parts = [
+      { text: 'a*', literal: false },
+      { text: '*?', literal: true },
+      { text: `?${t}`, literal: false },
+    ];
+    expect(parseGlobParts(parts)).toEqual([lit('a'), FREE, lit('*'), lit('?'), ONE, tok(t)]);
+    expect(parseGlobParts(parts, { literal: true })).toEqual([lit('a'), lit('*'), lit('*'), lit('?'), lit('?'), tok(t)]);
+    // Stars collapse across pieces; a token opener and closer in different pieces are plain text.
+    expect(parseGlobParts([{ text: '*', literal: false }, { text: '', literal: true }, { text: '*b', literal: false }])).toEqual([FREE, lit('b')]);
+    expect(parseGlobParts([{ text: '\uE000x', literal: false }, { text: '\uE001', literal: true }])).toEqual([
+      lit('\uE000'),
+      lit('x'),
+      lit('\uE001'),
+    ]);
+  });
+
+  it('splits ARN atoms at the first five colons outside tokens', () => {
+    const t = token('Bucket.Arn@t.yaml:x');
+    const segs = (s: string) => splitArnAtoms(parseGlob(s)).map(show);
+    expect(segs('arn:aws:s3:::b/k:1')).toEqual(['arn', 'aws', 's3', 'ε', 'ε', 'b/k:1']);
+    expect(segs('arn:*:ecr')).toEqual(['arn', '*', 'ecr']);
+    expect(segs(`${t}/*`)).toEqual([`<${t}>/*`]);
+    expect(splitArnAtoms([])).toEqual([[]]);
   });
 });
 

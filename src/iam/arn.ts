@@ -32,6 +32,7 @@ import {
   lowerAtoms,
   parseGlob,
   relaxAtoms,
+  splitArnAtoms,
   type Atom,
 } from './glob.js';
 
@@ -114,11 +115,7 @@ function side(s: string): Side {
   if (r) return r;
   const atoms = parseGlob(s);
   const tokens = hasTokenAtom(atoms);
-  const parts: Atom[][] = [[]];
-  for (const a of atoms) {
-    if (a.k === 'lit' && a.c === ':' && parts.length < 6) parts.push([]);
-    else parts[parts.length - 1].push(a);
-  }
+  const parts = splitArnAtoms(atoms);
   const readings: Reading[] = [];
   // Short patterns are padded with `*` segments; a token in the first one is an ARN itself.
   if (!hasTokenAtom(parts[0])) {

@@ -1,9 +1,20 @@
 // IAM condition operators: parsing of operator names (shared with the policy parser) and evaluation
 // of Condition blocks against a request context (domain.md §4.5).
 
-import { TOKEN_CLOSE, TOKEN_OPEN, hasToken } from '../model.js';
+import { hasToken } from '../model.js';
 import type { Condition } from '../model.js';
 import type { Tri } from './arn.js';
+import {
+  globMatches,
+  globOverlaps,
+  hasTokenAtom,
+  lowerAtoms,
+  parseGlob,
+  parseGlobParts,
+  relaxAtoms,
+  splitArnAtoms,
+  type Atom,
+} from './glob.js';
 import { expandVariables, lookupKey, type Part, type RequestContext } from './variables.js';
 
 export type { RequestContext } from './variables.js';
@@ -190,13 +201,13 @@ function comparer(base: BaseOperator): Compare {
   switch (base) {
     case 'StringEquals':
     case 'StringNotEquals':
-      return (v, p) => globCompare(elems([{ text: v, literal: true }], false), elems(p, false));
+      return (v, p) => globCompare(word(v), literal(p));
     case 'StringEqualsIgnoreCase':
     case 'StringNotEqualsIgnoreCase':
-      return (v, p) => globCompare(elems([{ text: v, literal: true }], true), elems(p, true));
+      return (v, p) => globCompare(lowerAtoms(word(v)), lowerAtoms(literal(p)));
     case 'StringLike':
     case 'StringNotLike':
-      return (v, p) => globCompare(elems([{ text: v, literal: true }], false), elemsWild(p));
+      return (v, p) => globCompare(word(v), likePattern(p));
     case 'ArnEquals':
     case 'ArnLike':
     case 'ArnNotEquals':
@@ -366,134 +377,34 @@ function ipCompare(v: string, p: Part[]): Tri {
 
 // ------------------------------------------------------------------------------------------------ strings with wildcards and tokens
 
-/** A character, `?`, `*`, or a symbolic token (an unknown string, equal only to itself). */
-type El = { k: 'c'; c: string } | { k: '?' } | { k: '*' } | { k: 't'; name: string };
+// Condition strings are compared by UTF-16 code unit (see ParseOptions.codeUnits).
 
-/** Splits text into characters and tokens; `wild`: `*` and `?` are wildcards; `fold`: lower-case. */
-function pushText(out: El[], text: string, wild: boolean, fold: boolean): void {
-  let i = 0;
-  while (i < text.length) {
-    const ch = text[i];
-    if (ch === TOKEN_OPEN) {
-      const end = text.indexOf(TOKEN_CLOSE, i);
-      if (end > i) {
-        out.push({ k: 't', name: text.slice(i, end + 1) });
-        i = end + 1;
-        continue;
-      }
-    }
-    if (wild && ch === '*') out.push({ k: '*' });
-    else if (wild && ch === '?') out.push({ k: '?' });
-    else out.push({ k: 'c', c: fold ? ch.toLowerCase() : ch });
-    i++;
-  }
-}
-
-function elems(parts: Part[], fold: boolean): El[] {
-  const out: El[] = [];
-  for (const p of parts) pushText(out, p.text, false, fold);
-  return out;
-}
-
+/** A request value: text and tokens, no wildcards. */
+const word = (v: string): Atom[] => parseGlob(v, { literal: true, codeUnits: true });
+/** A policy value compared for equality: `*` and `?` are plain characters. */
+const literal = (p: Part[]): Atom[] => parseGlobParts(p, { literal: true, codeUnits: true });
 /** A Like pattern: wildcards active except in escapes and variable values. */
-function elemsWild(parts: Part[]): El[] {
-  const out: El[] = [];
-  for (const p of parts) pushText(out, p.text, !p.literal, false);
-  return out;
-}
-
-const hasTok = (e: El[]) => e.some((x) => x.k === 't');
+const likePattern = (p: Part[]): Atom[] => parseGlobParts(p, { codeUnits: true });
 
 /**
- * Whether some string fits both sequences. Tokens count as `*` here: a token could be any text,
- * so a failure to overlap even then proves a mismatch.
+ * Does `pattern` match the word `value`? Tokens are opaque first (only a `*` or the identical
+ * token matches one), which proves 'yes' whatever they stand for. Failing that, with tokens
+ * involved, each is widened to `*` (a token could be any text): no overlap even then proves 'no'.
  */
-function overlaps(a: El[], b: El[]): boolean {
-  const n = a.length;
-  const m = b.length;
-  const star = (e: El) => e.k === '*' || e.k === 't';
-  const seen = new Uint8Array((n + 1) * (m + 1));
-  const stack: number[] = [0];
-  seen[0] = 1;
-  while (stack.length > 0) {
-    const s = stack.pop()!;
-    const i = Math.floor(s / (m + 1));
-    const j = s % (m + 1);
-    if (i === n && j === m) return true;
-    const next: Array<[number, number]> = [];
-    if (i < n && star(a[i])) next.push([i + 1, j]);
-    if (j < m && star(b[j])) next.push([i, j + 1]);
-    if (i < n && j < m && !(star(a[i]) && star(b[j]))) {
-      const x = a[i];
-      const y = b[j];
-      if (!(x.k === 'c' && y.k === 'c' && x.c !== y.c)) next.push([star(x) ? i : i + 1, star(y) ? j : j + 1]);
-    }
-    for (const [ni, nj] of next) {
-      const id = ni * (m + 1) + nj;
-      if (!seen[id]) {
-        seen[id] = 1;
-        stack.push(id);
-      }
-    }
-  }
-  return false;
+function globCompare(value: Atom[], pattern: Atom[]): Tri {
+  if (globMatches(pattern, value)) return 'yes';
+  if (!hasTokenAtom(value) && !hasTokenAtom(pattern)) return 'no';
+  return widenedOverlap(value, pattern) ? 'unknown' : 'no';
 }
 
-/**
- * Whether every string `value` can stand for is matched by `pattern` (sound, not complete):
- * a token in the value is absorbed only by a pattern `*` or by the identical token.
- */
-function covers(value: El[], pattern: El[]): boolean {
-  const n = value.length;
-  const m = pattern.length;
-  const seen = new Uint8Array((n + 1) * (m + 1));
-  const stack: number[] = [0];
-  seen[0] = 1;
-  while (stack.length > 0) {
-    const s = stack.pop()!;
-    const i = Math.floor(s / (m + 1));
-    const j = s % (m + 1);
-    if (i === n && j === m) return true;
-    if (j >= m) continue;
-    const y = pattern[j];
-    const next: Array<[number, number]> = [];
-    if (y.k === '*') {
-      next.push([i, j + 1]);
-      if (i < n) next.push([i + 1, j]);
-    } else if (i < n) {
-      const x = value[i];
-      if (y.k === 'c' ? x.k === 'c' && x.c === y.c : y.k === '?' ? x.k === 'c' : y.k === 't' && x.k === 't' && x.name === y.name) {
-        next.push([i + 1, j + 1]);
-      }
-    }
-    for (const [ni, nj] of next) {
-      const id = ni * (m + 1) + nj;
-      if (!seen[id]) {
-        seen[id] = 1;
-        stack.push(id);
-      }
-    }
-  }
-  return false;
-}
+const widenedOverlap = (a: Atom[], b: Atom[]): boolean => globOverlaps(relaxAtoms(a), relaxAtoms(b));
 
-function globCompare(value: El[], pattern: El[]): Tri {
-  if (!overlaps(value, pattern)) return 'no';
-  if (!hasTok(value) && !hasTok(pattern)) return 'yes';
-  return covers(value, pattern) ? 'yes' : 'unknown';
-}
-
-/** Splits at the first five `:` outside tokens, into the six ARN fields. */
-function arnFields(e: El[]): El[][] | undefined {
-  const fields: El[][] = [[]];
-  for (const x of e) {
-    if (x.k === 'c' && x.c === ':' && fields.length < 6) fields.push([]);
-    else fields[fields.length - 1].push(x);
-  }
-  if (fields.length < 6 || fields[0].length !== 3 || fields[0].some((x) => x.k !== 'c') || fields[0].map((x) => (x as { c: string }).c).join('') !== 'arn') {
-    return undefined;
-  }
-  return fields;
+/** The six ARN fields, when the first is exactly `arn` (case-sensitive, as written). */
+function arnFields(atoms: Atom[]): Atom[][] | undefined {
+  const fields = splitArnAtoms(atoms);
+  const head = fields[0];
+  const isArn = head.length === 3 && head.every((a, i) => a.k === 'lit' && a.c === 'arn'[i]);
+  return fields.length === 6 && isArn ? fields : undefined;
 }
 
 /**
@@ -501,15 +412,16 @@ function arnFields(e: El[]): El[][] | undefined {
  * wildcards that cannot cross into the next field (except in the last, the resource).
  */
 function arnCompare(v: string, p: Part[]): Tri {
-  const pattern = elemsWild(p);
-  if (pattern.length === 1 && pattern[0].k === '*') return 'yes';
-  const value = elems([{ text: v, literal: true }], false);
+  // A pattern of nothing but active stars matches any value, ARN or not.
+  if (p.length > 0 && p.every((x) => !x.literal && /^\*+$/.test(x.text))) return 'yes';
+  const pattern = likePattern(p);
+  const value = word(v);
   const vf = arnFields(value);
   const pf = arnFields(pattern);
   if (!vf || !pf) {
     // Not an ARN on one side. A token could hide the colons, so only a token-free side decides.
-    if (!hasTok(value) && !hasTok(pattern)) return 'no';
-    return overlaps(value, pattern) ? 'unknown' : 'no';
+    if (!hasTokenAtom(value) && !hasTokenAtom(pattern)) return 'no';
+    return widenedOverlap(value, pattern) ? 'unknown' : 'no';
   }
   let r: Tri = 'yes';
   for (let i = 0; i < 6; i++) r = triAnd(r, globCompare(vf[i], pf[i]));

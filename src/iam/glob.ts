@@ -19,12 +19,17 @@ export type Atom =
 export interface ParseOptions {
   /** Treat `*` and `?` as literal characters (for words such as concrete names). */
   literal?: boolean;
+  /**
+   * One atom per UTF-16 code unit instead of per code point: `?` then stands for half of a
+   * character outside the BMP (condition values are compared so).
+   */
+  codeUnits?: boolean;
 }
 
 const STAR: Atom = { k: 'star', free: true };
 const ONE: Atom = { k: 'one' };
 
-/** Splits `s` into atoms, code point by code point; a complete TOKEN_OPEN…TOKEN_CLOSE run is one atom. */
+/** Splits `s` into atoms, code point by code point (or code unit); a complete TOKEN_OPEN…TOKEN_CLOSE run is one atom. */
 export function parseGlob(s: string, opts: ParseOptions = {}): Atom[] {
   const out: Atom[] = [];
   let i = 0;
@@ -38,8 +43,7 @@ export function parseGlob(s: string, opts: ParseOptions = {}): Atom[] {
         continue;
       }
     }
-    const cp = s.codePointAt(i)!;
-    const c = String.fromCodePoint(cp);
+    const c = opts.codeUnits ? ch : String.fromCodePoint(s.codePointAt(i)!);
     i += c.length;
     if (!opts.literal && c === '*') {
       // Consecutive stars mean the same as one; collapsing keeps the automata small.
@@ -49,6 +53,35 @@ export function parseGlob(s: string, opts: ParseOptions = {}): Atom[] {
     else out.push({ k: 'lit', c });
   }
   return out;
+}
+
+/**
+ * Atoms of text assembled from pieces (a policy value after variable substitution), each parsed on
+ * its own so no token spans two pieces. A `literal` piece (or every piece, with `opts.literal`) has
+ * no wildcards. Adjacent stars collapse across pieces as within one.
+ */
+export function parseGlobParts(parts: ReadonlyArray<{ text: string; literal: boolean }>, opts: ParseOptions = {}): Atom[] {
+  const out: Atom[] = [];
+  for (const p of parts) {
+    for (const a of parseGlob(p.text, { ...opts, literal: opts.literal || p.literal })) {
+      if (a.k === 'star' && out[out.length - 1]?.k === 'star') continue;
+      out.push(a);
+    }
+  }
+  return out;
+}
+
+/**
+ * Splits at the first five ':' literals into the six ARN segments (fewer when there are fewer
+ * colons); a ':' inside a token never splits. The last segment keeps any further ':'.
+ */
+export function splitArnAtoms(atoms: Atom[]): Atom[][] {
+  const segs: Atom[][] = [[]];
+  for (const a of atoms) {
+    if (a.k === 'lit' && a.c === ':' && segs.length < 6) segs.push([]);
+    else segs[segs.length - 1].push(a);
+  }
+  return segs;
 }
 
 /** Lower-cases literal atoms (tokens keep their text: they are names, not values). */
