@@ -22,7 +22,3 @@ export const RULES: Rule[] = [
   unresolvedReference,
   invalidInput,
 ];
-
-export function ruleById(id: string): Rule | undefined {
-  return RULES.find((r) => r.meta.id === id);
-}

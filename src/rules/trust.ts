@@ -17,8 +17,3 @@ export function assumeStatements(role: Role): Statement[] {
 export function isService(p: Principal, service: string): boolean {
   return p.type === 'Service' && (p.value === service || p.value === `${service}.cn`);
 }
-
-/** Whether the role's trust admits the given service principal. */
-export function trustsService(role: Role, service: string): boolean {
-  return assumeStatements(role).some((s) => (s.principals ?? []).some((p) => isService(p, service)));
-}

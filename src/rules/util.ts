@@ -59,18 +59,13 @@ export function brief(items: string[], max = 5): string {
   return `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
 }
 
-/** Whether a grant applies to every resource (Resource "*" or an Allow with NotResource). */
-export function grantsEverywhere(g: Grant): boolean {
-  return g.notResources !== undefined || (g.resources ?? []).includes('*');
-}
-
 /** `file:line:column`. */
 export function formatLoc(loc: { file: string; line: number; column: number }): string {
   return `${loc.file}:${loc.line}:${loc.column}`;
 }
 
 /** Actions that read data (secrets, parameters, decrypted keys, objects): granting them too widely exposes it (M19, M5, M7). */
-export const DATA_READS = new Set(['secretsmanager:getsecretvalue', 'ssm:getparameters', 'ssm:getparameter', 'ssm:getparametersbypath', 'kms:decrypt', 's3:getobject']);
+const DATA_READS = new Set(['secretsmanager:getsecretvalue', 'ssm:getparameters', 'ssm:getparameter', 'ssm:getparametersbypath', 'kms:decrypt', 's3:getobject']);
 
 export function readsData(action: string): boolean {
   return DATA_READS.has(action.toLowerCase());

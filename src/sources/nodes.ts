@@ -86,7 +86,6 @@ const CFN_FUNCTIONS = [
   'Ref', 'Condition', 'Base64', 'Cidr', 'FindInMap', 'GetAtt', 'GetAZs', 'ImportValue', 'Join', 'Select',
   'Split', 'Sub', 'Transform', 'And', 'Equals', 'If', 'Not', 'Or', 'ToJsonString', 'Length', 'ForEach',
 ];
-export const CFN_TAG_PREFIX = 'cfn:';
 const cfnTags: Tags = CFN_FUNCTIONS.flatMap((fn) =>
   (['scalar', 'map', 'seq'] as const).map((collection) => ({
     tag: '!' + fn,
