@@ -95,7 +95,10 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     .command('rules')
     .description('list the rules with their default severity')
     .action(() => {
-      for (const r of RULES) io.stdout.write(`${r.meta.id.padEnd(24)} ${r.meta.severity.padEnd(8)} ${r.meta.title}\n`);
+      for (const r of RULES) {
+        const scope = r.meta.needsWorkload ? 'roles used by workloads' : 'every role and policy';
+        io.stdout.write(`${r.meta.id.padEnd(24)} ${r.meta.severity.padEnd(8)} ${scope.padEnd(24)} ${r.meta.title}\n`);
+      }
     });
 
   try {
