@@ -86,3 +86,16 @@ describe('rolefit expand', () => {
     expect(r.stderr).toContain('ecrr:*');
   });
 });
+
+describe('output closed early', () => {
+  it('ends quietly when the reader stops (rolefit … | head)', async () => {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, [bin, 'expand', '*'], { cwd: repo });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+  });
+});
