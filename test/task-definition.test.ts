@@ -158,9 +158,9 @@ describe('lists of task definitions', () => {
     expect(inv.diagnostics).toEqual([
       {
         rule: 'invalid-input',
-        severity: 'warning',
+        severity: 'note',
         message:
-          'task definition batch: executionRoleArn must be a role ARN, and "batch-exec" is a role name (only taskRoleArn is documented to take one): ' +
+          'task definition batch: executionRoleArn is documented to take a role ARN, and "batch-exec" is a role name, which ECS completes in practice (only taskRoleArn is documented to take one): ' +
           'write arn:<partition>:iam::<account>:role/batch-exec',
         loc: at(LIST, 16, 29),
       },
@@ -333,7 +333,7 @@ describe('executionRoleArn given as a role name', () => {
   it.each(['ecsTaskExecutionRole', 'my.role+x=y,z@corp-1_2'])('%s: a warning at the value', (name) => {
     const inv = readText(name);
     expect(inv.diagnostics).toEqual([
-      expect.objectContaining({ rule: 'invalid-input', severity: 'warning', loc: at('r.json', 1, 34) }),
+      expect.objectContaining({ rule: 'invalid-input', severity: 'note', loc: at('r.json', 1, 34) }),
     ]);
     expect(inv.diagnostics[0].message).toContain(`"${name}" is a role name`);
     // Still read: the linker may find the role by name.

@@ -60,6 +60,8 @@ export function secretArnForName(name: string, ctx: SecretRefContext): string {
  * Classifies a reference. `usage` is `credentials` for `repositoryCredentials.credentialsParameter`,
  * where a bare name is a Secrets Manager secret name (and an SSM parameter is not accepted).
  */
+const PLACEHOLDER_RE = /\{\{[^{}]*\}\}|\$\{[A-Za-z_][\w.:-]*\}|<[A-Za-z_][\w -]*>/;
+
 export function parseSecretRef(valueFrom: string, ctx: SecretRefContext, usage: 'secret' | 'credentials'): SecretRef {
   if (valueFrom === '') return { kind: 'invalid', reason: 'the reference is empty' };
   const m = maskTokens(valueFrom);
@@ -70,6 +72,12 @@ export function parseSecretRef(valueFrom: string, ctx: SecretRefContext, usage: 
     if (!COLON_FREE_TOKENS.has(first)) {
       return { kind: 'unresolved', reason: 'the reference is not known (it may be an ARN or a name)' };
     }
+  }
+
+  // Deployment tooling fills in placeholders ({{ssm-config}}, ${SECRET_ARN}, <secret-arn>) before
+  // the task definition reaches ECS: the value is unknown, not wrong.
+  if (PLACEHOLDER_RE.test(valueFrom)) {
+    return { kind: 'unresolved', reason: 'the reference is a template placeholder filled in at deployment' };
   }
 
   if (s.startsWith('arn:')) {

@@ -247,12 +247,12 @@ class Reader {
     const raw = get(get(res.node, 'Properties'), 'ExecutionRoleArn') ?? get(get(res.node, 'Properties'), 'executionRoleArn');
     const target = str(get(raw, 'Ref'));
     const roleId = target !== undefined && this.r.resources.get(target)?.type === 'AWS::IAM::Role' ? target : 'Role';
-    // A warning, not an error: ECS has been seen to complete a name to the ARN (AWS samples rely
-    // on it), though the API and cfn-lint (E3008) say the execution role takes an ARN.
+    // A note, not an error: an ECS maintainer says ECS completes a name to the ARN (AWS's own
+    // samples rely on it), though the API reference and cfn-lint (E3008) say it takes an ARN.
     this.diagnostics.push({
       rule: 'invalid-input',
-      severity: 'warning',
-      message: `ExecutionRoleArn must be a role ARN; !Ref of an AWS::IAM::Role gives its name (${display(role.value)}) — use !GetAtt ${roleId}.Arn`,
+      severity: 'note',
+      message: `ExecutionRoleArn is documented to take a role ARN; !Ref of an AWS::IAM::Role gives its name (${display(role.value)}), which ECS completes in practice — !GetAtt ${roleId}.Arn is the documented form`,
       loc: role.loc,
     });
   }

@@ -1,7 +1,8 @@
 // Reading one file: decode, parse, and hand each document to the reader whose format it has.
 // Formats are detected by content, never by file name.
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { extname } from 'node:path';
+import { getHeapStatistics } from 'node:v8';
 import { emptyInventory, mergeInventory, type Inventory, type Node } from '../model.js';
 import { InputError, LineIndex, parseJson, parseYaml } from './nodes.js';
 import { isCloudFormation, readCloudFormation } from './cloudformation.js';
@@ -13,6 +14,17 @@ import { isPolicyDocument, readPolicyFile } from './policy-file.js';
 export const MAX_FILE_BYTES = 256 * 1024 * 1024;
 /** YAML parsing keeps a node per value; refuse YAML beyond this size. */
 export const MAX_YAML_BYTES = 32 * 1024 * 1024;
+
+/**
+ * Heap bytes a file costs while it is read and analysed, measured end to end on dense inputs.
+ * Memory follows what the text holds, not its size: 10 MB of `0,` takes over 1 GB. A JSON value
+ * (`[0,0,…]`, one-key objects, statements) and a YAML value (which keeps its syntax node too); per
+ * line (line index, tokens); per escape sequence in a JSON string and per character of the longest
+ * run of blanks (the JSON scanner builds both one character at a time); the text itself.
+ */
+const COST = { jsonValue: 480, yamlValue: 1280, line: 32, escape: 48, blank: 48, byte: 3 } as const;
+/** The share of the heap one file may take; the rest is for the analysis and the report. */
+const HEAP_SHARE = 0.8;
 
 const READERS: Array<{ detect: (n: Node) => boolean; read: (n: Node, file: string) => Inventory }> = [
   { detect: isCloudFormation, read: readCloudFormation },
@@ -28,25 +40,24 @@ export interface FileResult {
 }
 
 /**
- * Reads `path` (shown as `file` in locations). Throws InputError for unreadable input: too large,
- * not UTF-8, or not valid JSON/YAML.
+ * Reads `path` (shown as `file` in locations). Throws InputError for unreadable input: a read
+ * failure, too large (by size, or by the memory its values would take), not UTF-8, or not valid
+ * JSON/YAML.
  */
 export function readInputFile(path: string, file: string): FileResult {
-  const size = statSync(path).size;
-  if (size > MAX_FILE_BYTES) {
-    throw new InputError(`file is ${Math.round(size / 1048576)} MiB; refused (limit ${MAX_FILE_BYTES / 1048576} MiB)`, { file, line: 1, column: 1 });
-  }
-  const text = decodeUtf8(readFileSync(path), file);
+  const bytes = readBounded(path, file);
+  const size = bytes.length;
+  const text = decodeUtf8(bytes, file);
   const trimmed = text.trimStart();
   const ext = extname(path).toLowerCase();
   const looksJson = ext === '.json' || trimmed.startsWith('{') || trimmed.startsWith('[');
   let docs: Node[];
   if (looksJson) {
+    checkMemory(text, 'json', file);
     docs = [parseJson(text, file)];
   } else {
-    if (size > MAX_YAML_BYTES) {
-      throw new InputError(`YAML file is ${Math.round(size / 1048576)} MiB; refused (limit ${MAX_YAML_BYTES / 1048576} MiB)`, { file, line: 1, column: 1 });
-    }
+    if (size > MAX_YAML_BYTES) throw new InputError(`YAML ${overLimit(size, MAX_YAML_BYTES)}`, { file, line: 1, column: 1 });
+    checkMemory(text, 'yaml', file);
     docs = parseYaml(text, file);
   }
   const inventory = emptyInventory();
@@ -73,4 +84,137 @@ function decodeUtf8(bytes: Buffer, file: string): string {
     const { line, column } = new LineIndex(lenient).pos(offset);
     throw new InputError('file is not valid UTF-8 text', { file, line, column });
   }
+}
+
+/** `file is 314,572,800 bytes, over …`; a stream of unknown length is only known to be over. */
+function overLimit(size: number | undefined, limit: number): string {
+  const n = (x: number) => x.toLocaleString('en-US');
+  const what = size === undefined ? 'input has more than' : `file is ${n(size)} bytes, over`;
+  return `${what} the limit of ${n(limit)} bytes (${limit / 1048576} MiB); refused`;
+}
+
+/**
+ * The file's bytes, never more than MAX_FILE_BYTES of them: a regular file is refused by its size,
+ * anything else (a pipe such as `<(aws iam …)`, a device) is read until its end or the limit.
+ * Read failures are input errors, not crashes.
+ */
+function readBounded(path: string, file: string): Buffer {
+  const at = { file, line: 1, column: 1 };
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (e) {
+    throw new InputError(`cannot open file: ${(e as Error).message}`, at);
+  }
+  try {
+    const st = fstatSync(fd);
+    if (st.isFile() && st.size > MAX_FILE_BYTES) throw new InputError(overLimit(st.size, MAX_FILE_BYTES), at);
+    // A regular file in one read of its size (+1 to see its end); then, or for a pipe, in pieces
+    // copied out of one scratch buffer, so short reads do not pin whole buffers.
+    const chunks: Buffer[] = [];
+    let total = 0;
+    let scratch: Buffer | undefined;
+    for (;;) {
+      const first = chunks.length === 0 && st.isFile();
+      const buf = first ? Buffer.allocUnsafe(st.size + 1) : (scratch ??= Buffer.allocUnsafe(1 << 20));
+      let n: number;
+      try {
+        n = readSync(fd, buf, 0, Math.min(buf.length, MAX_FILE_BYTES + 1 - total), null);
+      } catch (e) {
+        throw new InputError(`cannot read file: ${(e as Error).message}`, at);
+      }
+      if (n === 0) break;
+      total += n;
+      if (total > MAX_FILE_BYTES) throw new InputError(overLimit(undefined, MAX_FILE_BYTES), at);
+      chunks.push(first ? buf.subarray(0, n) : Buffer.from(buf.subarray(0, n)));
+    }
+    return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export interface MemoryEstimate {
+  /** Heap bytes reading the text is expected to take (an upper estimate). */
+  bytes: number;
+  values: number;
+  lines: number;
+  escapes: number;
+  /** The longest run of blank characters outside strings (JSON). */
+  longestBlank: number;
+}
+
+/** JSON blanks as the JSON scanner reads them (one character at a time). */
+function isBlank(c: number): boolean {
+  return c === 32 || c === 9 || c === 11 || c === 12 || c === 160 || c === 5760 || (c >= 8192 && c <= 8203) || c === 8239 || c === 8287 || c === 12288 || c === 65279;
+}
+
+/**
+ * What parsing `text` will cost. Values are over-counted rather than under: JSON separators and
+ * openers outside strings; for YAML, lines, flow separators and `:` (a key and its value) wherever
+ * they are.
+ */
+export function estimateMemory(text: string, syntax: 'json' | 'yaml'): MemoryEstimate {
+  let values = 1;
+  let lines = 0;
+  let escapes = 0;
+  let longestBlank = 0;
+  if (syntax === 'yaml') {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10) lines++;
+      if (c === 10 || c === 44 || c === 58 || c === 91 || c === 123) values++;
+    }
+  } else {
+    let inString = false;
+    let blank = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10) lines++;
+      if (inString) {
+        if (c === 92) {
+          escapes++;
+          i++; // the escaped character
+        } else if (c === 34) inString = false;
+        continue;
+      }
+      if (isBlank(c)) {
+        if (++blank > longestBlank) longestBlank = blank;
+        continue;
+      }
+      blank = 0;
+      if (c === 34) inString = true;
+      else if (c === 44 || c === 58 || c === 91 || c === 123) values++;
+    }
+  }
+  const bytes =
+    values * (syntax === 'json' ? COST.jsonValue : COST.yamlValue) + lines * COST.line + escapes * COST.escape + longestBlank * COST.blank + text.length * COST.byte;
+  return { bytes, values, lines, escapes, longestBlank };
+}
+
+/** Heap bytes one file may take: this process's share of its heap limit. */
+export function memoryLimit(): number {
+  return Math.floor(getHeapStatistics().heap_size_limit * HEAP_SHARE);
+}
+
+/** Refuses, with the reason, a file that would not fit in memory (a crash otherwise). */
+function checkMemory(text: string, syntax: 'json' | 'yaml', file: string): void {
+  const e = estimateMemory(text, syntax);
+  const limit = memoryLimit();
+  if (e.bytes <= limit) return;
+  const n = (x: number) => x.toLocaleString('en-US');
+  const mib = (x: number) => n(Math.ceil(x / 1048576));
+  // Name what makes the file expensive: each part that takes a tenth of the estimate or more.
+  const parts = [
+    { cost: e.values * (syntax === 'json' ? COST.jsonValue : COST.yamlValue), text: `${n(e.values)} ${syntax.toUpperCase()} values` },
+    { cost: e.lines * COST.line, text: `${n(e.lines)} lines` },
+    { cost: e.escapes * COST.escape, text: `${n(e.escapes)} escape sequences` },
+    { cost: e.longestBlank * COST.blank, text: `a run of ${n(e.longestBlank)} blank characters` },
+    { cost: text.length * COST.byte, text: `${n(text.length)} characters` },
+  ].filter((p) => p.cost >= e.bytes / 10);
+  throw new InputError(
+    `reading this file needs about ${mib(e.bytes)} MiB of memory (${parts.map((p) => p.text).join(', ')}), more than the ` +
+      `${mib(limit)} MiB one file may take; refused (Node's heap limit can be raised with NODE_OPTIONS=--max-old-space-size=<MiB>)`,
+    { file, line: 1, column: 1 },
+  );
 }

@@ -76,7 +76,17 @@ function fromJson(n: JsonNode, file: string, index: LineIndex): Node {
 
 /** Limits that keep hostile YAML (alias bombs, deep nesting) from exhausting memory. */
 const MAX_ALIAS_COUNT = 1000;
+/** Values built by expanding aliases: few aliases of one large anchor are a bomb too. */
+const MAX_ALIAS_VALUES = 100_000;
 const MAX_DEPTH = 200;
+
+interface Budget {
+  aliases: number;
+  /** Values built so far inside alias expansions, how deep in expansions the walk is, and where the outermost alias is. */
+  expanded: number;
+  inAlias: number;
+  aliasLoc?: Loc;
+}
 
 /**
  * CloudFormation short-form tags (`!Ref x`, `!GetAtt a.b`, `!Sub …`): each becomes the long form
@@ -94,8 +104,10 @@ const cfnTags: Tags = CFN_FUNCTIONS.flatMap((fn) =>
   })),
 ) as unknown as Tags;
 
+// Duplicate keys are refused by fromYaml: the library's own check compares each key with every
+// earlier one, quadratic in the size of a map.
 function yamlOptions(lineCounter: LineCounter) {
-  return { lineCounter, customTags: cfnTags, uniqueKeys: true, prettyErrors: false, strict: false } as const;
+  return { lineCounter, customTags: cfnTags, uniqueKeys: false, prettyErrors: false, strict: false } as const;
 }
 
 /** Parses every document of a YAML stream. Throws InputError with file:line on syntax errors. */
@@ -111,7 +123,7 @@ export function parseYaml(text: string, file: string): Node[] {
       throw new InputError(`invalid YAML: ${firstLine(err.message)}`, { file, line, column: col });
     }
     if (doc.contents === null) continue;
-    out.push(fromYaml(doc, doc.contents, file, lineCounter, 0, { aliases: 0 }));
+    out.push(fromYaml(doc, doc.contents, file, lineCounter, 0, { aliases: 0, expanded: 0, inAlias: 0 }));
   }
   return out;
 }
@@ -126,25 +138,31 @@ export function parseYamlDocument(text: string, file: string): Node | undefined 
     throw new InputError(`invalid YAML: ${firstLine(err.message)}`, { file, line, column: col });
   }
   if (doc.contents === null) return undefined;
-  return fromYaml(doc, doc.contents, file, lineCounter, 0, { aliases: 0 });
+  return fromYaml(doc, doc.contents, file, lineCounter, 0, { aliases: 0, expanded: 0, inAlias: 0 });
 }
 
 function firstLine(s: string): string {
   return s.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
 }
 
-function fromYaml(doc: Document, n: unknown, file: string, lc: LineCounter, depth: number, budget: { aliases: number }): Node {
+function fromYaml(doc: Document, n: unknown, file: string, lc: LineCounter, depth: number, budget: Budget): Node {
   const at = (node: { range?: [number, number, number] | null } | null | undefined): Loc => {
     const { line, col } = lc.linePos(node?.range?.[0] ?? 0);
     return { file, line, column: col };
   };
   if (depth > MAX_DEPTH) throw new InputError(`document nested deeper than ${MAX_DEPTH} levels`, at(n as never));
+  if (budget.inAlias > 0 && ++budget.expanded > MAX_ALIAS_VALUES) {
+    throw new InputError(`YAML aliases expand to more than ${MAX_ALIAS_VALUES.toLocaleString('en-US')} values: refused (possible alias bomb)`, budget.aliasLoc!);
+  }
   if (isAlias(n)) {
     if (++budget.aliases > MAX_ALIAS_COUNT) {
       throw new InputError(`more than ${MAX_ALIAS_COUNT} YAML aliases: refused (possible alias bomb)`, at(n));
     }
     const target = n.resolve(doc);
-    return fromYaml(doc, target, file, lc, depth + 1, budget);
+    if (budget.inAlias++ === 0) budget.aliasLoc = at(n);
+    const node = fromYaml(doc, target, file, lc, depth + 1, budget);
+    budget.inAlias--;
+    return node;
   }
   const wrapTag = (tag: string | undefined, node: Node, loc: Loc): Node => {
     if (!tag || !tag.startsWith('!') || tag.startsWith('!!')) return node;
@@ -159,9 +177,15 @@ function fromYaml(doc: Document, n: unknown, file: string, lc: LineCounter, dept
   if (isMap(n)) {
     const loc = at(n);
     const entries: MapNode['entries'] = [];
+    const seen = new Set<string>();
     for (const pair of n.items) {
       const keyNode = pair.key as { value?: unknown; range?: [number, number, number] } | null;
       const key = isScalar(keyNode) ? String(keyNode.value) : String(keyNode ?? '');
+      if (isScalar(keyNode)) {
+        const id = `${typeof keyNode.value}:${key}`;
+        if (seen.has(id)) throw new InputError('invalid YAML: Map keys must be unique', at(keyNode));
+        seen.add(id);
+      }
       const value = pair.value === null ? ({ kind: 'scalar', value: null, loc: at(keyNode) } as Node) : fromYaml(doc, pair.value, file, lc, depth + 1, budget);
       entries.push({ key, keyLoc: at(keyNode), value });
     }

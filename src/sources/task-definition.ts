@@ -120,13 +120,13 @@ class Reader {
     const taskRole = this.val(node, 'taskRoleArn', where);
     const label = family ? `task definition ${display(family.value)}` : where;
     if (executionRole && isRoleName(executionRole.value)) {
-      // A warning, not an error: ECS has been seen to complete a name to the ARN (AWS samples rely
-      // on it), though the API and cfn-lint (E3008) say the execution role takes an ARN.
+      // A note, not an error: an ECS maintainer says ECS completes a name to the ARN (AWS's own
+      // samples rely on it), though the API reference and cfn-lint (E3008) say it takes an ARN.
       this.report(
         executionRole.loc,
-        `${label}: executionRoleArn must be a role ARN, and "${display(executionRole.value)}" is a role name ` +
+        `${label}: executionRoleArn is documented to take a role ARN, and "${display(executionRole.value)}" is a role name, which ECS completes in practice ` +
           `(only taskRoleArn is documented to take one): write arn:<partition>:iam::<account>:role/${display(executionRole.value)}`,
-        'warning',
+        'note',
       );
     }
 
