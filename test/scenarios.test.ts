@@ -165,3 +165,21 @@ describe('privilege-escalation scenarios', () => {
     expect(policyFinding({ Effect: 'Allow', Action: ['iam:PutRolePolicy', 'iam:CreatePolicyVersion'], Resource: '*' })).toEqual([['error', ['iam:CreatePolicyVersion', 'iam:PutRolePolicy']]]);
   });
 });
+
+describe('task definitions without an execution role', () => {
+  const orphan = (task: object) => {
+    const dir = mkdtempSync(join(tmpdir(), 'rolefit-scenario-'));
+    dirs.push(dir);
+    const container = {
+      name: 'w',
+      image: IMAGE,
+      logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': '/ecs/w', 'awslogs-region': 'us-east-1', 'awslogs-stream-prefix': 'w' } },
+    };
+    writeFileSync(join(dir, 'task.json'), JSON.stringify({ family: 'w', containerDefinitions: [container], ...task }));
+    return only(scan({ paths: ['.'], cwd: dir }).findings, 'missing-permission').map(([severity]) => severity);
+  };
+
+  it('Fargate: the task cannot start (error)', () => expect(orphan({ requiresCompatibilities: ['FARGATE'], networkMode: 'awsvpc' })).toEqual(['error']));
+  it('launch type left open with awsvpc: only Fargate would fail (warning)', () => expect(orphan({ networkMode: 'awsvpc' })).toEqual(['warning']));
+  it('EC2 only (bridge): the instance role supplies ECR and logs (nothing)', () => expect(orphan({ networkMode: 'bridge' })).toEqual([]));
+});

@@ -28,12 +28,18 @@ export const missingPermission: Rule = {
       const required = needs.filter((n) => !n.optional && !n.mayUseInstanceRole);
       if (required.length === 0) continue;
       const actions = [...new Set(required.map((n) => n.action))].sort();
+      // Without requiresCompatibilities the definition may still run on EC2, where the instance
+      // role pulls images and ships logs: only Fargate (or another launch type) would fail.
+      const launchTypeOpen = td.requiresCompatibilities.length === 0 && required.every((n) => /^(ecr|logs):/.test(n.action));
       out.push({
         rule: 'missing-permission',
-        severity: 'error',
+        severity: launchTypeOpen ? 'warning' : 'error',
         message:
           `task definition ${display(td.family ?? td.id)} has no execution role, but its containers need ${actions.join(', ')} ` +
-          `(${[...new Set(required.map((n) => n.reason))].slice(0, 3).join('; ')}); the task cannot start`,
+          `(${[...new Set(required.map((n) => n.reason))].slice(0, 3).join('; ')}); ` +
+          (launchTypeOpen
+            ? 'it cannot start on Fargate (on EC2 the container instance role supplies them; set requiresCompatibilities to say which)'
+            : 'the task cannot start'),
         workloads: [td.id],
         actions,
         resources: [...new Set(required.map((n) => display(n.resource)))],
