@@ -21,12 +21,48 @@ function secretNamesMatch(a: string, b: string): boolean {
   return false;
 }
 
+/**
+ * The scan's secrets indexed once per inventory by exact ARN and by base name (ARN name part or,
+ * for secrets known only by name, that name), so each reference looks at its few candidates
+ * instead of every secret (quadratic on large scans).
+ */
+interface SecretIndex {
+  byKey: Map<string, number[]>;
+}
+const indexes = new WeakMap<Inventory, { secrets: SecretResource[]; index: SecretIndex }>();
+
+function secretIndex(inv: Inventory): SecretIndex {
+  const cached = indexes.get(inv);
+  if (cached && cached.secrets === inv.secrets) return cached.index;
+  const byKey = new Map<string, number[]>();
+  const add = (key: string, i: number) => {
+    const list = byKey.get(key);
+    if (!list) byKey.set(key, [i]);
+    else if (list[list.length - 1] !== i) list.push(i);
+  };
+  inv.secrets.forEach((s, i) => {
+    add(`arn\u0000${s.arn}`, i);
+    const have = arnParts(s.arn);
+    if (have?.resource.startsWith('secret:')) add(`base\u0000${secretBaseName(have.resource.slice('secret:'.length))}`, i);
+    if (!have && s.name !== undefined) add(`base\u0000${secretBaseName(s.name)}`, i), add(`base\u0000${s.name}`, i);
+  });
+  const index = { byKey };
+  indexes.set(inv, { secrets: inv.secrets, index });
+  return index;
+}
+
 /** The secret `secretArn` (an ARN or `-??????` pattern) names, if the scan defines it. */
 export function findSecret(inv: Inventory, secretArn: string): SecretResource | undefined {
   const want = arnParts(secretArn);
   if (!want || !want.resource.startsWith('secret:')) return inv.secrets.find((s) => s.arn === secretArn);
   const wantName = want.resource.slice('secret:'.length);
-  for (const s of inv.secrets) {
+  const { byKey } = secretIndex(inv);
+  // Candidates in inventory order: the first that matches wins, as a linear search would find it.
+  const candidates = [
+    ...new Set([...(byKey.get(`arn\u0000${secretArn}`) ?? []), ...(byKey.get(`base\u0000${secretBaseName(wantName)}`) ?? []), ...(byKey.get(`base\u0000${wantName}`) ?? [])]),
+  ].sort((a, b) => a - b);
+  for (const i of candidates) {
+    const s = inv.secrets[i];
     if (s.arn === secretArn) return s;
     const have = arnParts(s.arn);
     if (have) {
