@@ -6,6 +6,7 @@
 // Usage: tsx bench/generate-repo.ts --n 1000 --out /tmp/repo [--roles 5000]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { rng } from '../test/helpers/random.js';
 
 export const ACCOUNT = '111122223333';
 export const REGION = 'eu-west-1';
@@ -30,23 +31,12 @@ export interface GenerateOptions {
 
 const pad = (i: number) => String(i).padStart(5, '0');
 
-/** Small deterministic PRNG (mulberry32): the same N gives the same repository. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function generateRepo(dir: string, opts: GenerateOptions): GeneratedRepo {
   const parts = new Set(opts.parts ?? ['cloudformation', 'task-definitions', 'iam-dump', 'terraform']);
   const roles = opts.roles ?? 5000;
   const out: GeneratedRepo = { dir, cloudformation: [], taskDefinitions: [], terraform: [], iamDump: undefined, roles: { cloudformation: 0, dump: 0 } };
-  const rnd = prng(opts.n * 7919 + roles);
+  // The same deterministic PRNG as the tests: the same N gives the same repository.
+  const rnd = rng(opts.n * 7919 + roles);
   if (parts.has('cloudformation')) {
     mkdirSync(join(dir, 'cloudformation'), { recursive: true });
     for (let i = 0; i < opts.n; i++) {
