@@ -1,3 +1,3 @@
 #!/usr/bin/env node
-// Thin shim: the bundled CLI lives in dist/ (built by `npm run build`, run by `npm install`).
+// ES-module shim kept for direct use; the `rolefit` command is bin/rolefit.cjs (no ESM loader start).
 import '../dist/rolefit.js';

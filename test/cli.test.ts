@@ -1,6 +1,7 @@
 // The CLI as users run it: the built bundle in a child process, its stdout, stderr and exit code.
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { validateReport } from './helpers/schema.js';
 
@@ -97,5 +98,16 @@ describe('output closed early', () => {
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     expect(stderr).toBe('');
     expect(code).toBe(0);
+  });
+});
+
+describe('the rolefit command (bin/rolefit.cjs)', () => {
+  it('is the package bin and behaves as the ES-module shim', () => {
+    const pkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'));
+    expect(pkg.bin.rolefit).toBe('bin/rolefit.cjs');
+    const viaCjs = spawnSync(process.execPath, [join(repo, 'bin', 'rolefit.cjs'), 'scan', '--format', 'json', 'fixtures/ecs-taskdef-iam-dump'], { cwd: repo, encoding: 'utf8' });
+    const viaEsm = run(['scan', '--format', 'json', 'fixtures/ecs-taskdef-iam-dump']);
+    expect(viaCjs.status).toBe(viaEsm.code);
+    expect(viaCjs.stdout).toBe(viaEsm.stdout);
   });
 });
