@@ -2,10 +2,9 @@
 // median of repeated runs timed together. Budget: 1.6× bare Node.
 // Usage: tsx bench/cold-start.ts [--runs 30]
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { ensureBuilt, flag, machine, ms, ratio, REPO, ROLEFIT_BIN, rolefit, table, timeCommands, writeResult } from './lib.js';
+import { traceLoads } from '../test/helpers/trace-loads.js';
 
 export const BUDGET = 1.6;
 const TEMPLATE = 'fixtures/ecs-clean-cfn/service.yaml';
@@ -74,35 +73,12 @@ function codeCacheState(): string {
 
 /** Files read, node_modules modules and extra built-ins of one scan, seen from a preload hook. */
 function whatAScanLoads(): { files: string[]; packages: string[]; builtins: string[] } {
-  const dir = mkdtempSync(join(tmpdir(), 'rolefit-loads-'));
-  try {
-    const hook = join(dir, 'hook.mjs');
-    const out = join(dir, 'out.json');
-    writeFileSync(
-      hook,
-      `import fs from 'node:fs'; import { createRequire, syncBuiltinESMExports } from 'node:module';
-       const files = [];
-       for (const name of ['readFileSync', 'openSync']) {
-         const original = fs[name];
-         fs[name] = function (p, ...rest) { files.push(String(p instanceof URL ? p.pathname : p)); return original.call(this, p, ...rest); };
-       }
-       syncBuiltinESMExports();
-       const req = createRequire(import.meta.url);
-       process.on('exit', () => fs.writeFileSync(process.env.ROLEFIT_LOADS_OUT, JSON.stringify({ files, cjs: Object.keys(req.cache), builtins: process.moduleLoadList })));`,
-    );
-    const run = (args: string[]) => {
-      spawnSync(process.execPath, ['--import', hook, ...args], { cwd: REPO, stdio: 'ignore', env: { ...process.env, ROLEFIT_LOADS_OUT: out } });
-      return JSON.parse(readFileSync(out, 'utf8')) as { files: string[]; cjs: string[]; builtins: string[] };
-    };
-    const bare = run(['-e', '']);
-    const scan = run([ROLEFIT_BIN, 'scan', TEMPLATE]);
-    const rel = (p: string) => relative(REPO, p.replace(/^file:\/\//, ''));
-    const packages = [...new Set(scan.cjs.filter((p) => p.includes('node_modules')).map((p) => p.replace(/.*node_modules[\\/]((@[^\\/]+[\\/])?[^\\/]+).*/, '$1')))];
-    const builtins = scan.builtins.filter((b) => b.startsWith('NativeModule ') && !bare.builtins.includes(b)).map((b) => b.slice('NativeModule '.length));
-    return { files: [...new Set(scan.files.map(rel))], packages, builtins };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const bare = traceLoads(['-e', ''], REPO);
+  const scan = traceLoads([ROLEFIT_BIN, 'scan', TEMPLATE], REPO);
+  const rel = (p: string) => relative(REPO, p.replace(/^file:\/\//, ''));
+  const packages = [...new Set(scan.cjs.filter((p) => p.includes('node_modules')).map((p) => p.replace(/.*node_modules[\\/]((@[^\\/]+[\\/])?[^\\/]+).*/, '$1')))];
+  const builtins = scan.builtins.filter((b) => b.startsWith('NativeModule ') && !bare.builtins.includes(b)).map((b) => b.slice('NativeModule '.length));
+  return { files: [...new Set(scan.files.map(rel))], packages, builtins };
 }
 
 if (import.meta.filename === process.argv[1]) process.exitCode = coldStart(process.argv.slice(2)) ? 0 : 1;

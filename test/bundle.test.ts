@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { traceLoads } from './helpers/trace-loads.js';
 
 const repo = join(import.meta.dirname, '..');
 const dist = join(repo, 'dist');
@@ -37,24 +38,10 @@ describe('bundle', () => {
   });
 
   it('scans a template without reading or loading anything from node_modules', () => {
-    const hook = join(tmp, 'hook.mjs');
-    const log = join(tmp, 'loads.json');
-    writeFileSync(
-      hook,
-      `import fs from 'node:fs'; import { createRequire, syncBuiltinESMExports } from 'node:module';
-       const reads = [];
-       for (const name of ['readFileSync', 'openSync']) {
-         const original = fs[name];
-         fs[name] = function (p, ...rest) { reads.push(String(p)); return original.call(this, p, ...rest); };
-       }
-       syncBuiltinESMExports();
-       const req = createRequire(import.meta.url);
-       process.on('exit', () => fs.writeFileSync(${JSON.stringify(log)}, JSON.stringify({ reads, modules: Object.keys(req.cache) })));`,
-    );
-    const r = node(['--import', hook, join(repo, 'bin', 'rolefit.js'), 'scan', TEMPLATE]);
-    expect(r.stderr).toBe('');
-    expect(r.code).toBe(0);
-    const { reads, modules } = JSON.parse(readFileSync(log, 'utf8')) as { reads: string[]; modules: string[] };
+    const loads = traceLoads([join(repo, 'bin', 'rolefit.js'), 'scan', TEMPLATE], repo);
+    expect(loads.stderr).toBe('');
+    expect(loads.status).toBe(0);
+    const { files: reads, cjs: modules } = loads;
     expect(reads.some((p) => p.endsWith('service.yaml'))).toBe(true);
     expect(reads.some((p) => p.endsWith('cli.cjs.v8cache'))).toBe(true);
     expect(reads.filter((p) => p.includes('node_modules'))).toEqual([]);
