@@ -118,7 +118,8 @@ function oneOf(need: Need, d: Decision): Decision {
   return partial ? { ...d, decision: 'unknown' } : d;
 }
 
-function contextOf(need: Need): Record<string, string[]> {
+/** A need's known request context in the evaluator's form (every value a list). */
+export function contextOf(need: Need): Record<string, string[]> {
   const keys: Record<string, string[]> = {};
   for (const [k, v] of Object.entries(need.context ?? {})) keys[k] = Array.isArray(v) ? v : [v];
   return keys;

@@ -2,7 +2,7 @@
 // (`ecr:BatchGetImage` on `*` for a task that pulls one repository).
 import { display, hasToken } from '../model.js';
 import { parseArn, resourceCovers } from '../iam/arn.js';
-import type { RoleAnalysis } from '../analyze.js';
+import { contextOf, type RoleAnalysis } from '../analyze.js';
 import type { Need } from '../model.js';
 import type { Grant } from '../iam/evaluate.js';
 import type { RawFinding, Rule } from './rule.js';
@@ -111,9 +111,7 @@ function grantedIgnoringConditions(d: Decision, hasBoundary: boolean): boolean {
 /** The granted pattern with the policy variables the need's request determines substituted. */
 function resolved(granted: string, g: Grant, need: Need): string {
   if (!granted.includes('${')) return granted;
-  const keys: Record<string, string[]> = {};
-  for (const [k, v] of Object.entries(need.context ?? {})) keys[k] = Array.isArray(v) ? v : [v];
-  const r = substituteVariables(granted, { keys }, g.policy.version);
+  const r = substituteVariables(granted, { keys: contextOf(need) }, g.policy.version);
   return 'value' in r ? r.value : granted;
 }
 
