@@ -227,6 +227,103 @@ export interface TaskDefinition {
 }
 
 // ---------------------------------------------------------------------------------------------
+// EKS on Fargate: profiles, the pods they select, and the cluster configuration around them
+
+/** One Fargate profile selector: the namespace and every label must match (`*`/`?` wildcards). */
+export interface FargateSelector {
+  namespace: string;
+  labels: Record<string, string>;
+  loc: Loc;
+}
+
+export interface FargateProfile {
+  /** Logical id, eksctl `cluster/profile`, Terraform address or ARN: unique within the scan. */
+  id: string;
+  /** Profile name (may be a token). */
+  name: string;
+  /** Cluster name (may be a token). */
+  cluster: string;
+  /**
+   * The pod execution role (ARN, name or token). Undefined when the tool that creates the profile
+   * makes a role of its own (eksctl without podExecutionRoleARN): see `createdRole`.
+   */
+  podExecutionRole?: Val;
+  /** Set when the creating tool makes the role: what it attaches (e.g. eksctl → AmazonEKSFargatePodExecutionRolePolicy). */
+  createdRole?: { managedPolicyArns: string[]; boundary?: Val; note: string };
+  selectors: FargateSelector[];
+  /** The profile's deployment context (values or tokens). */
+  region: string;
+  account: string;
+  partition: string;
+  source: SourceFormat;
+  loc: Loc;
+}
+
+/** A Kubernetes workload (Pod or a controller's pod template). */
+export interface KubeWorkload {
+  /** `kind/namespace/name` plus the file, unique within the scan. */
+  id: string;
+  kind: string;
+  name: string;
+  namespace: string;
+  /** Pod (template) labels. */
+  labels: Record<string, string>;
+  /** Images of containers and init containers. */
+  images: Val[];
+  loc: Loc;
+}
+
+/** One Fluent Bit `[OUTPUT]` section of the `aws-logging` ConfigMap (keys lower-cased). */
+export interface FluentBitOutput {
+  plugin: string;
+  options: Record<string, Val>;
+  loc: Loc;
+}
+
+/** The `aws-observability/aws-logging` ConfigMap: log routing of every Fargate pod of the cluster. */
+export interface FargateLogging {
+  outputs: FluentBitOutput[];
+  /** `flb_log_cw: "true"`: Fluent Bit's own logs go to `<cluster>-fluent-bit-logs`. */
+  flbLogCw?: Val;
+  loc: Loc;
+}
+
+/** One `mapRoles` entry of the `kube-system/aws-auth` ConfigMap. */
+export interface AwsAuthRoleMapping {
+  roleArn: Val;
+  username?: string;
+  groups: string[];
+  loc: Loc;
+}
+
+/** An EKS access entry (`AWS::EKS::AccessEntry`, `aws_eks_access_entry`). */
+export interface EksAccessEntry {
+  cluster: string;
+  principalArn: Val;
+  type: string;
+  groups: string[];
+  /** Access policies associated with the entry (ARNs). */
+  accessPolicies: string[];
+  loc: Loc;
+}
+
+/** A role used as an EC2 node-group (or instance) role of a cluster: never also a pod execution role. */
+export interface NodeRoleUse {
+  role: Val;
+  /** What uses it: `node group "ng-1" of cluster "prod"`. */
+  usedBy: string;
+  loc: Loc;
+}
+
+export interface EksCluster {
+  name: string;
+  region: string;
+  account: string;
+  partition: string;
+  loc: Loc;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Supporting resources the scan can see (for KMS keys of secrets, log-group names, …)
 
 export interface SecretResource {
@@ -269,6 +366,13 @@ export interface Inventory {
   parameters: ParameterResource[];
   kmsKeys: KmsKeyResource[];
   pullThroughCacheRules: PullThroughCacheRule[];
+  fargateProfiles: FargateProfile[];
+  kubeWorkloads: KubeWorkload[];
+  fargateLogging: FargateLogging[];
+  awsAuth: AwsAuthRoleMapping[];
+  accessEntries: EksAccessEntry[];
+  nodeRoles: NodeRoleUse[];
+  clusters: EksCluster[];
   /** Standalone policy documents (policy files), linted without a role. */
   policies: Policy[];
   diagnostics: Diagnostic[];
@@ -286,6 +390,13 @@ export function emptyInventory(): Inventory {
     parameters: [],
     kmsKeys: [],
     pullThroughCacheRules: [],
+    fargateProfiles: [],
+    kubeWorkloads: [],
+    fargateLogging: [],
+    awsAuth: [],
+    accessEntries: [],
+    nodeRoles: [],
+    clusters: [],
     policies: [],
     diagnostics: [],
     files: [],
@@ -309,7 +420,7 @@ export interface Need {
   /** Why: `container "web" image 1234….dkr.ecr…/app:1 → ECR pull`. */
   reason: string;
   loc: Loc;
-  /** Id of the workload (task definition, pod) that needs it. */
+  /** Id of the workload (task definition, Fargate profile) that needs it. */
   workload: string;
   /** Tolerated, not required (ecr:BatchCheckLayerAvailability): never reported missing. */
   optional?: boolean;

@@ -1,4 +1,5 @@
 // The pipeline: sources → Inventory → link → analyze → rules → report.
+import { createHash } from 'node:crypto';
 import { relative, resolve, sep } from 'node:path';
 import { emptyInventory, mergeInventory, roleName, type Inventory, type Loc, type Severity } from './model.js';
 import { discover } from './sources/discover.js';
@@ -60,6 +61,7 @@ export function scan(options: ScanOptions): Report {
   return {
     tool: { name: 'rolefit', version: version() },
     findings,
+    suppressed: [],
     errors,
     roles,
     summary: {
@@ -87,7 +89,7 @@ function loc(l: Loc) {
 
 function toFinding(f: RawFinding): Finding {
   const actions = [...new Set(f.actions ?? [])].sort();
-  return {
+  const finding = {
     rule: f.rule,
     severity: f.severity,
     // Symbolic values are shown as ${Name} wherever they reached a message or a resource.
@@ -99,6 +101,17 @@ function toFinding(f: RawFinding): Finding {
     resources: (f.resources ?? []).map(display),
     location: loc(f.loc),
   };
+  return { ...finding, fingerprint: fingerprint(finding) };
+}
+
+/**
+ * What the finding is about, without where it is written: rule, file, role, actions, resources and
+ * the message with its `file:line[:col]` references removed, so that edits moving lines keep it.
+ */
+export function fingerprint(f: Omit<Finding, 'fingerprint' | 'suppression'>): string {
+  const message = f.message.replace(/:\d+(?::\d+)?\b/g, '');
+  const key = JSON.stringify([f.rule, f.location.file, f.role?.id ?? null, f.actions, f.resources, message]);
+  return createHash('sha256').update(key).digest('hex').slice(0, 32);
 }
 
 function roleReport(ra: RoleAnalysis): RoleReport {

@@ -27,6 +27,22 @@ export interface Finding {
   actionCount: number;
   resources: string[];
   location: FindingLocation;
+  /**
+   * Stable identity of the finding across edits: rule, file, role and what the finding is about,
+   * never line numbers (baselines and SARIF partialFingerprints use it).
+   */
+  fingerprint: string;
+  /** Set on findings that a suppression or a baseline entry silenced (listed in Report.suppressed). */
+  suppression?: Suppression;
+}
+
+export interface Suppression {
+  kind: 'inline' | 'config' | 'baseline';
+  reason: string;
+  /** YYYY-MM-DD, when the suppression expires. */
+  expires?: string;
+  /** Where the suppression is written (comment, metadata, config entry). */
+  location?: FindingLocation;
 }
 
 export interface NeedEntry {
@@ -42,7 +58,7 @@ export interface PolicyDocumentJson {
   Statement: Array<{ Sid?: string; Effect: 'Allow'; Action: string | string[]; Resource: string | string[]; Condition?: Record<string, Record<string, string | string[]>> }>;
 }
 
-export type RoleKind = 'execution-role' | 'task-role' | 'execution-and-task-role' | 'unused';
+export type RoleKind = 'execution-role' | 'task-role' | 'execution-and-task-role' | 'pod-execution-role' | 'unused';
 
 export interface RoleReport extends RoleIdentity {
   kind: RoleKind;
@@ -77,6 +93,8 @@ export interface InputErrorEntry {
 export interface Report {
   tool: { name: 'rolefit'; version: string };
   findings: Finding[];
+  /** Findings silenced by suppressions or a baseline (not counted in the summary, not failing the run). */
+  suppressed: Finding[];
   /** Input that could not be read (exit code 2); the rest of the scan went on. */
   errors: InputErrorEntry[];
   roles: RoleReport[];
