@@ -67,7 +67,7 @@ export function scan(options: ScanOptions): Report {
     summary: {
       files: inventory.files.length,
       roles: roles.length,
-      workloads: inventory.taskDefinitions.length,
+      workloads: inventory.taskDefinitions.length + inventory.kubeWorkloads.length,
       findings: findings.length,
       errors: count('error'),
       warnings: count('warning'),
@@ -115,20 +115,20 @@ export function fingerprint(f: Omit<Finding, 'fingerprint' | 'suppression'>): st
 }
 
 function roleReport(ra: RoleAnalysis): RoleReport {
-  const isExec = ra.kind === 'execution-role' || ra.kind === 'execution-and-task-role';
+  const isExec = ra.kind === 'execution-role' || ra.kind === 'execution-and-task-role' || ra.kind === 'pod-execution-role';
   return {
     ...identity(ra),
     kind: ra.kind,
-    workloads: [...new Set([...ra.executionOf, ...ra.taskRoleOf].map((td) => td.id))],
+    workloads: [...new Set([...ra.workloads, ...ra.taskRoleOf.map((td) => td.id)])],
     location: loc(ra.linked.role.loc),
-    needs: ra.needs.map((n) => ({
+    needs: uniqueNeeds(ra.needs).map((n) => ({
       action: n.action,
       resource: display(n.resource),
       reason: display(n.reason),
       location: loc(n.loc),
       ...(n.optional ? { optional: true } : {}),
     })),
-    incomplete: ra.linked.incomplete,
+    incomplete: [...ra.linked.incomplete, ...ra.unknowns],
     suggestedPolicy: isExec ? suggestPolicy(ra.needs) : null,
   };
 }
@@ -153,6 +153,17 @@ function dedupe(list: Finding[]): Finding[] {
   const seen = new Set<string>();
   return list.filter((f) => {
     const key = JSON.stringify([f.rule, f.location, f.message, f.role?.id]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** A need two workloads share (the log router's outputs serve every profile) is listed once. */
+function uniqueNeeds(needs: RoleAnalysis['needs']): RoleAnalysis['needs'] {
+  const seen = new Set<string>();
+  return needs.filter((n) => {
+    const key = [n.action, n.resource, n.reason, n.loc.file, n.loc.line, n.loc.column, n.optional ?? false].join('\u0001');
     if (seen.has(key)) return false;
     seen.add(key);
     return true;

@@ -36,7 +36,7 @@ export function formatText(report: Report, c: Colors): string {
   const s = report.summary;
   const parts = [`${s.errors} error${s.errors === 1 ? '' : 's'}`, `${s.warnings} warning${s.warnings === 1 ? '' : 's'}`, `${s.notes} note${s.notes === 1 ? '' : 's'}`];
   const problems = s.findings === 0 ? c.green('no findings') : `${s.findings} finding${s.findings === 1 ? '' : 's'} (${parts.join(', ')})`;
-  const scope = `${s.files} file${s.files === 1 ? '' : 's'}, ${s.roles} role${s.roles === 1 ? '' : 's'}, ${s.workloads} task definition${s.workloads === 1 ? '' : 's'}`;
+  const scope = `${s.files} file${s.files === 1 ? '' : 's'}, ${s.roles} role${s.roles === 1 ? '' : 's'}, ${s.workloads} workload${s.workloads === 1 ? '' : 's'}`;
   const input = s.inputErrors ? c.red(`; ${s.inputErrors} input error${s.inputErrors === 1 ? '' : 's'}`) : '';
   out.push(`${problems} in ${scope}${input}${s.partial ? c.yellow(' — partial result') : ''}`);
   const rules = [...new Set(report.findings.map((f) => f.rule))].sort();
