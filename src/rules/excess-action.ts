@@ -50,7 +50,7 @@ export const excessAction: Rule = {
           message:
             `role ${roleLabel(ra)} grants ${actions.length} action${actions.length === 1 ? '' : 's'} its workloads never use${conditional}: ` +
             `${brief(actions)} (worst access level: ${level}), from ${statementLabel(policy, statement)}` +
-            (dataReads.length ? `; ${brief(dataReads, 3)} read${dataReads.length === 1 ? 's' : ''} data no task needs` : '') +
+            (dataReads.length ? `; ${brief(dataReads, 3)} read${dataReads.length === 1 ? 's' : ''} data ${pod ? 'the Fargate infrastructure never reads' : 'no task needs'}` : '') +
             (baseline ? `; ${policy.name} is AWS's baseline — replace it with the suggested policy` : '') +
             (pod
               ? `; ${POD_GUIDANCE}`

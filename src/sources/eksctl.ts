@@ -32,12 +32,16 @@ export function readEksctlConfig(root: Node, file: string): Inventory {
   const metadata = get(root, 'metadata');
   const cluster = str(get(metadata, 'name')) ?? token(`ClusterName@${file}`);
   const region = str(get(metadata, 'region')) || token(`Region@${file}`);
-  const account = token(`Account@${file}`);
+  const iam = get(root, 'iam');
+  const clusterRole = val(get(iam, 'fargatePodExecutionRoleARN'));
+  // A pod execution role must be in the cluster's account (iam:PassRole passes only the caller's
+  // roles): a role ARN written out says which account that is.
+  const roleArns = [clusterRole?.value, ...items(get(root, 'fargateProfiles')).map((p) => str(get(p, 'podExecutionRoleARN')))];
+  const fromRole = roleArns.map((a) => (a && !hasToken(a) ? /^arn:[^:]+:iam::(\d{12}):role\//.exec(a)?.[1] : undefined)).find((a) => a !== undefined);
+  const account = fromRole ?? token(`Account@${file}`);
   const partition = partitionOfRegion(region, file);
   inv.clusters.push({ name: cluster, region, account, partition, loc: (metadata ?? root).loc });
 
-  const iam = get(root, 'iam');
-  const clusterRole = val(get(iam, 'fargatePodExecutionRoleARN'));
   const boundary = val(get(iam, 'fargatePodExecutionRolePermissionsBoundary'));
   let created: Role | undefined;
 
