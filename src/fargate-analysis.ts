@@ -54,7 +54,7 @@ export function analyzeFargate(inv: Inventory, linked: Linked): FargateUse {
     }
     const derived = podExecutionRoleNeeds(profile, pods, inv);
     needsOf.set(profile, derived.needs);
-    if (inv.kubeWorkloads.length === 0) unknownsOf.set(profile, [`the images of the pods of ${what} are not known (no Kubernetes manifest in the scan): ECR pulls are assumed, not checked per repository`]);
+    if (pods.length === 0) unknownsOf.set(profile, [`the images of the pods of ${what} are not known (no Kubernetes manifest in the scan selects them): ECR pulls are assumed, not checked per repository`]);
     const ref = profile.podExecutionRole;
     const lr = ref && linked.findRole(ref.value);
     diagnostics.push(...derived.diagnostics.map((d) => (lr && !d.roleId ? { ...d, roleId: lr.role.id } : d)));

@@ -28,7 +28,8 @@ export function podExecutionRoleNeeds(profile: FargateProfile, pods: SelectedPod
       }
     }
   }
-  if (!pods.length && inv.kubeWorkloads.length === 0) unknownImageNeeds(profile, sink);
+  // No pod of the scan lands on the profile: its pods are deployed from elsewhere.
+  if (!pods.length) unknownImageNeeds(profile, sink);
   for (const logging of inv.fargateLogging) loggingNeeds(profile, logging, sink);
   return sink.result();
 }
@@ -39,7 +40,7 @@ export function podExecutionRoleNeeds(profile: FargateProfile, pods: SelectedPod
  * role cannot pull from ECR at all.
  */
 function unknownImageNeeds(profile: FargateProfile, sink: NeedSink): void {
-  const assumed = `no Kubernetes manifest in the scan shows which images the pods of profile ${display(profile.name)} run`;
+  const assumed = `no Kubernetes manifest in the scan shows which images the pods of Fargate profile ${display(profile.name)} run`;
   const reason = `pods of Fargate profile ${display(profile.name)} → ECR pull (images not known)`;
   const anyRepo = `arn:${profile.partition}:ecr:*:*:repository/*`;
   sink.add({ action: ECR_AUTH, resource: '*', reason, loc: profile.loc, assumed });

@@ -21,17 +21,22 @@ export function partitionOfRegion(region: string, file: string): string {
   return 'aws';
 }
 
+/** `${ROLE_ARN}`: configs are often templates for envsubst; such a value is not known here. */
+function placeholders(s: string): string {
+  return s.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => token(`env:${name}`));
+}
+
 function val(node: Node | undefined): Val | undefined {
   const value = str(node);
-  return value === undefined || value === '' ? undefined : { value, loc: node!.loc };
+  return value === undefined || value === '' ? undefined : { value: placeholders(value), loc: node!.loc };
 }
 
 export function readEksctlConfig(root: Node, file: string): Inventory {
   const inv = emptyInventory();
   inv.files.push(file);
   const metadata = get(root, 'metadata');
-  const cluster = str(get(metadata, 'name')) ?? token(`ClusterName@${file}`);
-  const region = str(get(metadata, 'region')) || token(`Region@${file}`);
+  const cluster = placeholders(str(get(metadata, 'name')) ?? token(`ClusterName@${file}`));
+  const region = placeholders(str(get(metadata, 'region')) || token(`Region@${file}`));
   const iam = get(root, 'iam');
   const clusterRole = val(get(iam, 'fargatePodExecutionRoleARN'));
   // A pod execution role must be in the cluster's account (iam:PassRole passes only the caller's
@@ -46,7 +51,7 @@ export function readEksctlConfig(root: Node, file: string): Inventory {
   let created: Role | undefined;
 
   for (const p of items(get(root, 'fargateProfiles'))) {
-    const name = str(get(p, 'name')) ?? token(`FargateProfileName@${file}:${p.loc.line}`);
+    const name = placeholders(str(get(p, 'name')) ?? token(`FargateProfileName@${file}:${p.loc.line}`));
     const profile: FargateProfile = {
       id: `${cluster}/${name}`,
       name,
@@ -85,8 +90,8 @@ export function readEksctlConfig(root: Node, file: string): Inventory {
 function selector(s: Node): FargateSelector {
   const labels: Record<string, string> = {};
   const l = get(s, 'labels');
-  if (l?.kind === 'map') for (const e of l.entries) labels[e.key] = str(e.value) ?? '';
-  return { namespace: str(get(s, 'namespace')) ?? '', labels, loc: s.loc };
+  if (l?.kind === 'map') for (const e of l.entries) labels[placeholders(e.key)] = placeholders(str(e.value) ?? '');
+  return { namespace: placeholders(str(get(s, 'namespace')) ?? ''), labels, loc: s.loc };
 }
 
 /** The role eksctl makes when no profile names one: its name is generated, so it stays a token. */
