@@ -359,7 +359,7 @@ class Reader {
   fargateProfile(res: CfnResource): void {
     const props = this.r.properties(res.id);
     const cluster = str(get(props, 'ClusterName')) ?? this.r.tok(`${res.id}.ClusterName`);
-    const name = str(get(props, 'FargateProfileName')) ?? this.r.tok(`${res.id}.FargateProfileName`);
+    const name = this.r.physicalName(res.id)!;
     const profile: FargateProfile = {
       id: res.id,
       name,
@@ -385,7 +385,7 @@ class Reader {
 
   eksCluster(res: CfnResource): void {
     const { partition, region, account } = this.r;
-    const name = str(get(this.r.properties(res.id), 'Name')) ?? this.r.refText(res.id, res.keyLoc);
+    const name = this.r.physicalName(res.id)!;
     this.inv.clusters.push({ name, region, account, partition, loc: res.keyLoc });
   }
 
