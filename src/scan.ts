@@ -118,7 +118,7 @@ export function fingerprint(f: Omit<Finding, 'fingerprint' | 'suppression'>): st
 }
 
 function roleReport(ra: RoleAnalysis): RoleReport {
-  const isExec = ra.kind === 'execution-role' || ra.kind === 'execution-and-task-role';
+  const isExec = ra.kind === 'execution-role' || ra.kind === 'execution-and-task-role' || ra.kind === 'pod-execution-role';
   return {
     ...identity(ra),
     kind: ra.kind,

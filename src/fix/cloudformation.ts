@@ -68,7 +68,8 @@ function plan(fix: RoleFix, root: Node, names: TemplateNames, document: unknown,
 
   // Inline policies of the role itself, matched to the Policies items by where they are written.
   const embedded = fix.replaced.filter((p) => role.inline.includes(p));
-  const embeddedIdx = embedded.map((p) => items.findIndex((i) => sameLoc(i.loc, p.loc)));
+  // A policy's Loc is where its PolicyDocument is written.
+  const embeddedIdx = embedded.map((p) => items.findIndex((i) => sameLoc((get(i, 'PolicyDocument') ?? i).loc, p.loc)));
   if (policyItems && policyItems.kind !== 'seq') uncertain.push(`the Policies of role ${role.id} are computed (${firstKey(policyItems)}): edit them by hand`);
   if (embeddedIdx.includes(-1)) uncertain.push(`an inline policy of role ${role.id} is produced by an intrinsic function: edit it by hand`);
 
@@ -90,8 +91,10 @@ function plan(fix: RoleFix, root: Node, names: TemplateNames, document: unknown,
     ops.push({ op: 'set', mapPath: ['Resources', exclusive[0], 'Properties'], key: 'PolicyDocument', value: document });
     exclusive.shift();
   } else if (embedded.length === items.length && items.length > 0) {
-    ops.push({ op: 'set', mapPath: rolePath, key: 'Policies', value: [newItem(str(get(items[embeddedIdx[0]], 'PolicyName')) ?? POLICY_NAME.replace)] });
+    ops.push({ op: 'set', mapPath: rolePath, key: 'Policies', value: [newItem(POLICY_NAME.replace)] });
   } else {
+    const stays = items.filter((_, i) => !embeddedIdx.includes(i));
+    if (stays.some((i) => str(get(i, 'PolicyName')) === POLICY_NAME.replace)) uncertain.push(`role ${role.id} keeps an inline policy named ${POLICY_NAME.replace}`);
     for (const i of embeddedIdx.filter((i) => i >= 0).sort((a, b) => b - a)) {
       ops.push({ op: 'removeItem', path: [...rolePath, 'Policies'], index: i, what: `inline policy ${str(get(items[i], 'PolicyName')) ?? i}` });
     }
