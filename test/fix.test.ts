@@ -218,11 +218,16 @@ Resources:
     expect(leftOver(dir).map((f) => f.rule)).toContain('missing-permission');
     const r = fix(dir, true);
     expect(r.stdout).toContain('adds the missing permissions; keeps every existing policy');
-    expect(r.stdout).toContain('is also the task role of');
-    // Sharing the role is a decision for people: printed, not written.
-    expect(readFileSync(join(dir, 'reports.yaml'), 'utf8')).toBe(template);
-    expect(r.stdout).toContain('      - PolicyName: rolefit-missing-permissions\n');
-    expect(r.stdout).toContain('ecr:BatchGetImage');
+    expect(r.stdout).toContain('note: role ReportsRole is also the task role of ReportsTask');
+    expect(r.stdout).toContain('written: reports.yaml');
+    const after = readFileSync(join(dir, 'reports.yaml'), 'utf8');
+    // The application's policy is untouched; the agent's statements come in a policy of their own.
+    const app = template.slice(template.indexOf('        - PolicyName: app'), template.indexOf('  ReportsTask:'));
+    expect(after).toContain(app + '        - PolicyName: rolefit-missing-permissions\n          PolicyDocument:\n');
+    expect(after.endsWith(template.slice(template.indexOf('  ReportsTask:')))).toBe(true);
+    expect(leftOver(dir)).toEqual([]);
+    expect(scan({ paths: ['.'], cwd: dir }).findings.map((f) => f.rule)).toContain('shared-role');
+    expect(fix(dir, true).code).toBe(0);
   });
 });
 

@@ -170,6 +170,7 @@ function describe(r: Rendered, written: boolean): string {
   }
   out.push('  unchanged: the trust policy' + (role.boundary ? ' and the permissions boundary' : ''));
   out.push(...r.body.split('\n').map((l) => '    ' + l));
+  for (const n of fix.notes) out.push(`  note: ${n}`);
   const uncertain = [...fix.uncertain, ...r.uncertain];
   if (uncertain.length) out.push('  review before applying (not written):', ...uncertain.map((s) => `    - ${s}`));
   else if (written) out.push(`  written: ${r.file}`);

@@ -44,6 +44,8 @@ export interface RoleFix {
   skipped: string[];
   /** Why the fix is printed but must not be applied without review (never written). */
   uncertain: string[];
+  /** What to know about the fix that does not stop it from being applied. */
+  notes: string[];
 }
 
 /** A plan per role that has findings a least-privilege policy answers. */
@@ -61,7 +63,7 @@ export function planFixes(analysis: Analysis, findings: RawFinding[], diagnostic
 
 function planRole(ra: RoleAnalysis, findings: RawFinding[], diagnostics: Diagnostic[]): RoleFix {
   const mode: FixMode = ra.taskRoleOf.length > 0 ? 'add' : 'replace';
-  const fix: RoleFix = { ra, findings, mode, document: null, replaced: [], kept: [], skipped: [], uncertain: [] };
+  const fix: RoleFix = { ra, findings, mode, document: null, replaced: [], kept: [], skipped: [], uncertain: [], notes: [] };
   // Without the whole grant, replacing it could drop what an unseen policy was there for.
   for (const why of ra.linked.incomplete) fix.skipped.push(`the analysis is incomplete: ${display(why)}`);
   for (const d of diagnostics) {
@@ -87,7 +89,7 @@ function planRole(ra: RoleAnalysis, findings: RawFinding[], diagnostics: Diagnos
     const dropped = conditionsDropped(fix.replaced, needs);
     if (dropped.length) fix.uncertain.push(`the replaced statements grant needed actions only under conditions the suggested policy does not carry over (${dropped.join(', ')}): merge them by hand`);
   } else {
-    fix.uncertain.push(
+    fix.notes.push(
       `role ${roleName(ra.linked.role)} is also the task role of ${ra.taskRoleOf.map((td) => display(td.family ?? td.id)).join(', ')}: its other permissions serve the application and are kept; the fix only adds what the agent is missing (better: give the task its own task role)`,
     );
   }
