@@ -11,7 +11,8 @@ import { runFix } from '../src/fix/command.js';
 import { scan } from '../src/scan.js';
 import { cfnString, TokenError, type TemplateNames } from '../src/fix/cfn-value.js';
 import { dataSourceName, hclString, policyDocumentHcl } from '../src/fix/terraform.js';
-import { planFixes } from '../src/fix/plan.js';
+import { planFixes, type RoleFix } from '../src/fix/plan.js';
+import { policyFileOf, policyFileProblem, rewritePolicyFile } from '../src/fix/policy-file.js';
 import { emptyInventory, token, type Inventory } from '../src/model.js';
 import { link } from '../src/link/roles.js';
 import { analyze } from '../src/analyze.js';
@@ -346,5 +347,39 @@ describe('rolefit fix on the command line', () => {
     expect(await main(['fix', join(fixtures, 'ecs-clean-cfn')], io)).toBe(0);
     expect(await main(['fix', join(fixtures, 'ecs-broad-cfn')], io)).toBe(1);
     expect(out.join('')).toContain('writable:');
+  });
+});
+
+describe('standalone JSON policy files', () => {
+  const text = `// execution role policy, loaded by the Terraform module with file()
+{
+    "Version": "2012-10-17",
+    "Id": "orders-execution",
+    "Statement": [
+        { "Effect": "Allow", "Action": "ecr:*", "Resource": "*" }
+    ]
+}
+`;
+
+  it('rewrites Version and Statement in place and keeps the rest of the file', () => {
+    const doc = { Version: '2012-10-17', Statement: [{ Sid: 'EcrAuth', Effect: 'Allow' as const, Action: 'ecr:GetAuthorizationToken', Resource: '*' }] };
+    const out = rewritePolicyFile(text, doc);
+    expect(out.startsWith('// execution role policy, loaded by the Terraform module with file()\n{\n    "Version": "2012-10-17",\n    "Id": "orders-execution",\n    "Statement": [\n        {\n            "Sid": "EcrAuth",')).toBe(true);
+    expect(JSON.parse(out.slice(out.indexOf('{')))).toEqual({ ...doc, Id: 'orders-execution' });
+    expect(rewritePolicyFile(out, doc)).toBe(out);
+    expect(policyFileProblem({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'a:b', Resource: `arn:${token('x@f')}` }] })).toMatch(/cannot express/);
+  });
+
+  it('is the home of the fix only when it holds all the role replaces and no other role uses it', () => {
+    const loc = { file: 'policies/execution.json', line: 2, column: 1 };
+    const policy = { name: 'execution', kind: 'inline' as const, statements: [], loc };
+    const inv = emptyInventory();
+    inv.policies.push({ ...policy, kind: 'standalone' });
+    const plan = { mode: 'replace', replaced: [policy], ra: { linked: { role: { id: 'aws_iam_role.execution' } } } } as unknown as RoleFix;
+    const mine = { roleId: 'aws_iam_role.execution', files: [loc.file] };
+    expect(policyFileOf(plan, inv, [mine])).toBe(loc.file);
+    expect(policyFileOf(plan, inv, [mine, { roleId: 'aws_iam_role.other', files: [loc.file] }])).toBeUndefined();
+    expect(policyFileOf({ ...plan, replaced: [policy, { ...policy, loc: { ...loc, file: 'main.tf' } }] }, inv, [mine])).toBeUndefined();
+    expect(policyFileOf(plan, emptyInventory(), [mine])).toBeUndefined();
   });
 });

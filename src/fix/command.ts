@@ -18,6 +18,7 @@ import { FIXED_RULES, planFixes, policyLabel, type RoleFix } from './plan.js';
 import { fixCloudFormation } from './cloudformation.js';
 import { dataSourceName, policyDocumentHcl } from './terraform.js';
 import { TokenError } from './cfn-value.js';
+import { policyFileOf, policyFileProblem, rewritePolicyFile } from './policy-file.js';
 
 export interface FixOptions {
   paths: string[];
@@ -97,7 +98,7 @@ export function runFix(opts: FixOptions, stdout: Out, stderr: Out): number {
   const fixedRoles = rendered.filter((r) => writable.has(r) && edited.has(r.file ?? '')).length;
   const summary = opts.write
     ? `${rendered.length} role${rendered.length === 1 ? '' : 's'} to fix; ${fixedRoles} fixed in ${written.length} file${written.length === 1 ? '' : 's'}${written.length ? ` (${written.join(', ')})` : ''}`
-    : `${rendered.length} role${rendered.length === 1 ? '' : 's'} to fix; run with --write to apply the CloudFormation fixes marked writable`;
+    : `${rendered.length} role${rendered.length === 1 ? '' : 's'} to fix; run with --write to apply the fixes marked writable`;
   stdout.write(summary + '\n');
   return FIX_EXIT.fixes;
 }
@@ -107,6 +108,14 @@ function render(fix: RoleFix, pass: Pass, cwd: string, texts: Map<string, string
   const trust = pass.findings.filter((f) => f.role === fix.ra && f.rule.startsWith('trust-'));
   const base: Rendered = { fix, body: '', uncertain: [], trust };
   if (fix.skipped.length || !fix.document) return base;
+  const identities = pass.loaded.linked.roles.map((lr) => ({ roleId: lr.role.id, files: lr.identity.map((p) => p.loc.file) }));
+  const policyFile = policyFileOf(fix, pass.loaded.inventory, identities);
+  if (policyFile) {
+    texts.set(policyFile, texts.get(policyFile) ?? readFileSync(resolve(cwd, policyFile), 'utf8'));
+    const problem = policyFileProblem(fix.document);
+    const document = fix.document;
+    return { ...base, file: policyFile, body: iamJson(fix), uncertain: problem ? [problem] : [], edit: (current) => rewritePolicyFile(current, document) };
+  }
   if (role.source === 'cloudformation') {
     const file = role.loc.file;
     const text = texts.get(file) ?? readFileSync(resolve(cwd, file), 'utf8').replace(/^\uFEFF/, '');
