@@ -5,9 +5,10 @@
 import { describe, expect, it } from 'vitest';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { isMap, isPair, isScalar, LineCounter, parseDocument, type Node as YamlNode, type Pair } from 'yaml';
-import { runFix } from '../src/fix/command.js';
+import { runFix, verify } from '../src/fix/command.js';
 import { scan } from '../src/scan.js';
 import { cfnString, TokenError, type TemplateNames } from '../src/fix/cfn-value.js';
 import { dataSourceName, hclString, policyDocumentHcl } from '../src/fix/terraform.js';
@@ -341,6 +342,17 @@ describe('Terraform: aws_iam_policy_document', () => {
 });
 
 describe('rolefit fix on the command line', () => {
+  it('is in the bundled CLI', () => {
+    const r = spawnSync(process.execPath, [join(import.meta.dirname, '..', 'bin', 'rolefit.js'), 'fix', 'fixtures/ecs-managed-policies-cfn'], {
+      cwd: join(import.meta.dirname, '..'),
+      encoding: 'utf8',
+    });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('replaces: AWS managed policy AmazonECSTaskExecutionRolePolicy, AWS managed policy SecretsManagerReadWrite, AWS managed policy CloudWatchLogsFullAccess');
+    expect(r.stdout).toContain('remove ManagedPolicyArns');
+  });
+
   it('runs through the CLI with the documented exit codes', async () => {
     const out: string[] = [];
     const io = { stdout: { write: (s: string) => out.push(s) }, stderr: { write: (s: string) => out.push(s) } };
@@ -381,5 +393,36 @@ describe('standalone JSON policy files', () => {
     expect(policyFileOf(plan, inv, [mine, { roleId: 'aws_iam_role.other', files: [loc.file] }])).toBeUndefined();
     expect(policyFileOf({ ...plan, replaced: [policy, { ...policy, loc: { ...loc, file: 'main.tf' } }] }, inv, [mine])).toBeUndefined();
     expect(policyFileOf(plan, emptyInventory(), [mine])).toBeUndefined();
+  });
+});
+
+describe('rolefit fix --write: file details', () => {
+  it('keeps CRLF line endings and a byte-order mark', () => {
+    const dir = copyFixture('ecs-broad-cfn');
+    const crlf = '\uFEFF' + readFileSync(join(dir, 'worker.yaml'), 'utf8').replace(/\n/g, '\r\n');
+    writeFileSync(join(dir, 'worker.yaml'), crlf);
+    expect(fix(dir, true).stdout).toContain('written: worker.yaml');
+    const after = readFileSync(join(dir, 'worker.yaml'), 'utf8');
+    expect(after.startsWith('\uFEFFAWSTemplateFormatVersion: "2010-09-09"\r\n')).toBe(true);
+    expect(after.replace(/\r\n/g, '')).not.toContain('\n');
+    expect(leftOver(dir)).toEqual([]);
+  });
+
+  it('does not replace a value other parts of the YAML file alias', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rolefit-fix-anchor-'));
+    const template = readFileSync(join(fixtures, 'ecs-broad-cfn', 'worker.yaml'), 'utf8').replace('      PolicyDocument:\n', '      PolicyDocument: &shared\n');
+    writeFileSync(join(dir, 'worker.yaml'), template);
+    const r = fix(dir, true);
+    expect(r.stdout).toContain('the template cannot be edited safely: PolicyDocument holds the YAML anchor &shared');
+    expect(readFileSync(join(dir, 'worker.yaml'), 'utf8')).toBe(template);
+  });
+
+  it('checks edits by scanning copies: an edit that leaves excess behind is reported', () => {
+    const dir = copyFixture('ecs-broad-cfn');
+    const unchanged = readFileSync(join(dir, 'worker.yaml'), 'utf8');
+    const problems = verify(['.'], dir, new Map([['worker.yaml', unchanged + '\n']]), ['ExecutionRole']);
+    expect(problems.length).toBe(4);
+    expect(problems[0]).toMatch(/^excess-resource: role ExecutionRole grants/);
+    expect(verify(['.'], dir, new Map([['worker.yaml', 'Resources: [\n']]), ['ExecutionRole'])[0]).toMatch(/^worker\.yaml:\d+:\d+: invalid YAML/);
   });
 });

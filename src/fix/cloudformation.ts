@@ -2,7 +2,7 @@
 // role's inline policy (or the document of the AWS::IAM::Policy that only this role uses), the
 // replaced inline policies, policy resources and ManagedPolicyArns entries go. The same edits are
 // printed as a snippet and, with --write, spliced into the file (JSON or YAML as it is written).
-import { display, type Inventory, type Loc, type Node, type Policy } from '../model.js';
+import type { Inventory, Loc, Node } from '../model.js';
 import { get, str, toPlain } from '../sources/nodes.js';
 import { cfnValue, templateNames, TokenError, type TemplateNames } from './cfn-value.js';
 import { policyLabel, type RoleFix } from './plan.js';
@@ -211,7 +211,3 @@ function jsonSnippet(ops: Op[]): string {
   return out.join('\n');
 }
 
-/** The policies a fix leaves alone, for the printout. */
-export function keptLabels(kept: Policy[]): string[] {
-  return kept.map((p) => `${policyLabel(p)} (${display(p.loc.file)}:${p.loc.line})`);
-}

@@ -118,18 +118,24 @@ function render(fix: RoleFix, pass: Pass, cwd: string, texts: Map<string, string
   }
   if (role.source === 'cloudformation') {
     const file = role.loc.file;
-    const text = texts.get(file) ?? readFileSync(resolve(cwd, file), 'utf8').replace(/^\uFEFF/, '');
+    const text = texts.get(file) ?? readFileSync(resolve(cwd, file), 'utf8');
     texts.set(file, text);
-    const syntax = /^\s*[{[]/.test(text) ? 'json' : 'yaml';
-    const root: Node | undefined = syntax === 'json' ? parseJson(text, file) : parseYamlDocument(text, file);
-    const first = fixCloudFormation(fix, root!, text, file, syntax, pass.loaded.inventory);
+    const syntax = /^\uFEFF?\s*[{[]/.test(text) ? 'json' : 'yaml';
+    const bare = text.replace(/^\uFEFF/, '');
+    const root: Node | undefined = syntax === 'json' ? parseJson(bare, file) : parseYamlDocument(bare, file);
+    // A byte-order mark stays where it was; the edits work on the text after it.
+    const bom = text.length > bare.length ? '\uFEFF' : '';
+    const first = fixCloudFormation(fix, root!, bare, file, syntax, pass.loaded.inventory);
     if (!first.snippet) return { ...base, body: iamJson(fix), uncertain: first.uncertain };
     return {
       ...base,
       file,
       body: first.snippet,
       uncertain: first.uncertain,
-      edit: (current) => fixCloudFormation(fix, root!, current, file, syntax, pass.loaded.inventory).text,
+      edit: (current) => {
+        const next = fixCloudFormation(fix, root!, current.slice(bom.length), file, syntax, pass.loaded.inventory).text;
+        return next === undefined ? undefined : bom + next;
+      },
     };
   }
   if (role.source === 'terraform') {
@@ -207,7 +213,7 @@ function trustAdvice(r: Rendered): string[] {
  * Scans the inputs again with `edited` texts in place of their files (through copies) and lists the
  * excess or missing findings left on `roles`.
  */
-function verify(paths: string[], cwd: string, edited: Map<string, string>, roles: string[]): string[] {
+export function verify(paths: string[], cwd: string, edited: Map<string, string>, roles: string[]): string[] {
   if (edited.size === 0) return [];
   const dir = mkdtempSync(join(tmpdir(), 'rolefit-fix-'));
   try {

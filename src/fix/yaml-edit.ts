@@ -37,6 +37,18 @@ const lineEnd = (text: string, at: number) => {
   return nl < 0 ? text.length : nl + 1;
 };
 const column = (text: string, at: number) => at - lineStart(text, at);
+/** Inserted lines end as the file's lines do. */
+const withEol = (text: string, inserted: string) => (text.includes('\r\n') ? inserted.replace(/\n/g, '\r\n') : inserted);
+
+/** Replacing or removing a node that carries an anchor would break the aliases to it. */
+function checkAnchors(n: unknown, what: string): void {
+  if (!n || typeof n !== 'object') return;
+  const node = n as { anchor?: string; items?: unknown[]; key?: unknown; value?: unknown };
+  if (node.anchor) throw new EditError(`${what} holds the YAML anchor &${node.anchor}, which aliases elsewhere may use`);
+  for (const i of node.items ?? []) checkAnchors(i, what);
+  if ('key' in node) checkAnchors(node.key, what);
+  if ('value' in node) checkAnchors(node.value, what);
+}
 
 /** The indentation step of the file: how far a resource's keys sit in from its logical id. */
 export function indentStep(text: string): number {
@@ -60,17 +72,18 @@ export function setKey(text: string, mapPath: Path, key: string, block: string[]
   const items = map.items as Array<Pair<YamlNode, YamlNode>>;
   const indent = column(text, (pair ?? items[0])?.key?.range?.[0] ?? 0);
   const body = renderValue(block, indent + step);
-  if (pair?.key?.range && pair.value?.range) {
-    // From after `key:` through the end of the old value's last line.
+  if (pair?.key?.range) {
+    checkAnchors(pair.value, key);
+    // From after `key:` through the end of the old value's last line (an empty value: of the key's line).
     const colon = text.indexOf(':', pair.key.range[1]);
-    const end = lineEnd(text, pair.value.range[1]);
-    return text.slice(0, colon + 1) + body + text.slice(end);
+    const end = lineEnd(text, pair.value?.range ? pair.value.range[1] : colon + 1);
+    return text.slice(0, colon + 1) + withEol(text, body) + text.slice(end);
   }
   const last = items.at(-1);
   if (!last?.key?.range) throw new EditError(`${mapPath.join('.')} is empty`);
   const at = lineEnd(text, (last.value ?? last.key).range![2]);
   const nl = at > 0 && text[at - 1] !== '\n' ? '\n' : '';
-  return text.slice(0, at) + nl + ' '.repeat(indent) + key + ':' + body + text.slice(at);
+  return text.slice(0, at) + withEol(text, nl + ' '.repeat(indent) + key + ':' + body) + text.slice(at);
 }
 
 /** Appends `block` (the lines of one item) to the block sequence at `path`. */
@@ -84,7 +97,7 @@ export function appendItem(text: string, path: Path, block: string[]): string {
   const indent = column(text, dash);
   const at = lineEnd(text, lastItem.range![1]);
   const item = block.map((l, i) => ' '.repeat(i === 0 ? indent : indent + 2) + (i === 0 ? '- ' : '') + l).join('\n');
-  return text.slice(0, at) + item + '\n' + text.slice(at);
+  return text.slice(0, at) + withEol(text, item + '\n') + text.slice(at);
 }
 
 /** Removes the pair `key` of the block map at `mapPath` (its lines, with trailing comments on them). */
@@ -93,6 +106,7 @@ export function removeKey(text: string, mapPath: Path, key: string): string {
   const map = nodeAt(doc, mapPath);
   const pair = pairOf(map, key);
   if (!isMap(map) || map.flow || !pair?.key?.range) throw new EditError(`${[...mapPath, key].join('.')} is not a key of a block mapping`);
+  checkAnchors(pair, key);
   const start = lineStart(text, pair.key.range[0]);
   if (text.slice(start, pair.key.range[0]).trim() !== '') throw new EditError(`${key} does not start its line`);
   const end = lineEnd(text, (pair.value ?? pair.key).range![2]);
@@ -107,6 +121,7 @@ export function removeItem(text: string, path: Path, index: number): string {
   const items = seq.items as YamlNode[];
   const item = items[index];
   if (!item?.range) throw new EditError(`${path.join('.')}[${index}] does not exist`);
+  checkAnchors(item, `${path.join('.')}[${index}]`);
   if (seq.flow) {
     const next = items[index + 1];
     if (next?.range) return text.slice(0, tagStart(text, item)) + text.slice(tagStart(text, next));
