@@ -12,7 +12,7 @@ import { analyze } from '../analyze.js';
 import { RULES } from '../rules/index.js';
 import type { RawFinding } from '../rules/rule.js';
 import { parseArn } from '../iam/arn.js';
-import { parseJson, parseYamlDocument } from '../sources/nodes.js';
+import { InputError, parseJson, parseYamlDocument } from '../sources/nodes.js';
 import { formatLoc } from '../rules/util.js';
 import { FIXED_RULES, planFixes, policyLabel, type RoleFix } from './plan.js';
 import { fixCloudFormation } from './cloudformation.js';
@@ -81,7 +81,10 @@ export function runFix(opts: FixOptions, stdout: Out, stderr: Out): number {
     for (const r of rendered) {
       if (!r.edit || !r.file || r.uncertain.length || r.fix.uncertain.length) continue;
       const next = r.edit(edited.get(r.file) ?? texts.get(r.file)!);
-      if (next === undefined) continue;
+      if (next === undefined) {
+        r.uncertain.push(`${r.file} could not be edited after the fixes of the other roles in it: run fix --write again`);
+        continue;
+      }
       edited.set(r.file, next);
       writable.add(r);
     }
@@ -122,7 +125,14 @@ function render(fix: RoleFix, pass: Pass, cwd: string, texts: Map<string, string
     texts.set(file, text);
     const syntax = /^\uFEFF?\s*[{[]/.test(text) ? 'json' : 'yaml';
     const bare = text.replace(/^\uFEFF/, '');
-    const root: Node | undefined = syntax === 'json' ? parseJson(bare, file) : parseYamlDocument(bare, file);
+    let root: Node | undefined;
+    try {
+      root = syntax === 'json' ? parseJson(bare, file) : parseYamlDocument(bare, file);
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      // A stream of several YAML documents: read by the scan, but not one template to edit.
+      return { ...base, body: iamJson(fix), uncertain: [`${file} cannot be edited as one template: ${e.message}`] };
+    }
     // A byte-order mark stays where it was; the edits work on the text after it.
     const bom = text.length > bare.length ? '\uFEFF' : '';
     const first = fixCloudFormation(fix, root!, bare, file, syntax, pass.loaded.inventory);
