@@ -38,6 +38,10 @@ export function fixCloudFormation(fix: RoleFix, root: Node, text: string, file: 
     return { snippet: '', uncertain: [`the policy cannot be written as CloudFormation: ${e.message}`] };
   }
   uncertain.push(...parameterDefaults(root, JSON.stringify(document)));
+  const outputs = outputsNaming(root, fix.ra.linked.role.id);
+  if (outputs.length && fix.mode === 'replace') {
+    uncertain.push(`the template outputs the role (${outputs.join(', ')}): task definitions of other stacks may use it; scan them together or apply the fix by hand`);
+  }
   const ops = plan(fix, root, names, document, inv, uncertain);
   const snippet = syntax === 'yaml' ? yamlSnippet(ops) : jsonSnippet(ops);
   if (uncertain.length || fix.uncertain.length) return { snippet, uncertain };
@@ -134,18 +138,26 @@ function describe(n: Node): string {
   return typeof v === 'string' ? v : JSON.stringify(v);
 }
 
-/** Whether anything outside resource `id` names it (Ref, GetAtt, DependsOn, Sub). */
+/** Whether a value names resource `id` (Ref, GetAtt, DependsOn, Sub). */
+function names(n: Node, id: string): boolean {
+  if (n.kind === 'scalar') return typeof n.value === 'string' && (n.value === id || n.value.startsWith(id + '.') || n.value.includes('${' + id + '}') || n.value.includes('${' + id + '.'));
+  if (n.kind === 'seq') return n.items.some((i) => names(i, id));
+  return n.entries.some((e) => names(e.value, id));
+}
+
+/** Whether anything outside resource `id` names it. */
 function referenced(root: Node, id: string): boolean {
-  const hit = (n: Node): boolean => {
-    if (n.kind === 'scalar') return typeof n.value === 'string' && (n.value === id || n.value.startsWith(id + '.') || n.value.includes('${' + id + '}') || n.value.includes('${' + id + '.'));
-    if (n.kind === 'seq') return n.items.some(hit);
-    return n.entries.some((e) => hit(e.value));
-  };
   if (root.kind !== 'map') return false;
   return root.entries.some((sec) => {
-    if (sec.key !== 'Resources' || sec.value.kind !== 'map') return hit(sec.value);
-    return sec.value.entries.some((r) => r.key !== id && hit(r.value));
+    if (sec.key !== 'Resources' || sec.value.kind !== 'map') return names(sec.value, id);
+    return sec.value.entries.some((r) => r.key !== id && names(r.value, id));
   });
+}
+
+/** The outputs that give resource `id` (its name or ARN) to other stacks. */
+function outputsNaming(root: Node, id: string): string[] {
+  const outputs = get(root, 'Outputs');
+  return outputs?.kind === 'map' ? outputs.entries.filter((e) => names(get(e.value, 'Value') ?? e.value, id)).map((e) => `Outputs.${e.key}`) : [];
 }
 
 /**

@@ -56,7 +56,13 @@ export function planFixes(analysis: Analysis, findings: RawFinding[], diagnostic
       (f) => f.role === ra && f.severity !== 'note' && (FIXED_RULES as readonly string[]).includes(f.rule),
     );
     if (own.length === 0 || ra.needs.length === 0) continue;
-    out.push(planRole(ra, own, diagnostics.filter((d) => d.roleId === ra.linked.role.id)));
+    const fix = planRole(ra, own, diagnostics.filter((d) => d.roleId === ra.linked.role.id));
+    // Another principal the trust admits may use the role for what the agent does not (an ECS
+    // service role trusting ecs.amazonaws.com, an instance profile): its permissions are not derivable.
+    if (fix.mode === 'replace' && findings.some((f) => f.role === ra && f.rule === 'trust-principal')) {
+      fix.uncertain.push('the trust policy admits other principals than the agent (see trust-principal): they may need permissions the fix would remove');
+    }
+    out.push(fix);
   }
   return out;
 }
