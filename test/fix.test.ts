@@ -418,6 +418,53 @@ describe('rolefit fix --write: file details', () => {
     expect(leftOver(dir)).toEqual([]);
   });
 
+  it('follows the file\'s indentation: four spaces, sequences level with their key', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rolefit-fix-style-'));
+    const template = `Resources:
+    Role:
+        Type: AWS::IAM::Role
+        Properties:
+            AssumeRolePolicyDocument:
+                Statement:
+                - Effect: Allow
+                  Principal: {Service: ecs-tasks.amazonaws.com}
+                  Action: sts:AssumeRole
+                  Condition: {StringEquals: {aws:SourceAccount: "111122223333"}}
+            Policies:
+            - PolicyName: all
+              PolicyDocument:
+                  Statement:
+                  - {Effect: Allow, Action: "ecr:*", Resource: "*"}
+    Task:
+        Type: AWS::ECS::TaskDefinition
+        Properties:
+            RequiresCompatibilities: [FARGATE]
+            ExecutionRoleArn: !GetAtt Role.Arn
+            ContainerDefinitions:
+            - Name: app
+              Image: 111122223333.dkr.ecr.eu-west-1.amazonaws.com/app:1
+`;
+    writeFileSync(join(dir, 'app.yaml'), template);
+    expect(fix(dir, true).stdout).toContain('written: app.yaml');
+    const after = readFileSync(join(dir, 'app.yaml'), 'utf8');
+    expect(after).toContain(`            Policies:
+            - PolicyName: least-privilege
+              PolicyDocument:
+                  Version: "2012-10-17"
+                  Statement:
+                  - Sid: EcrAuth
+                    Effect: Allow
+                    Action: ecr:GetAuthorizationToken
+                    Resource: "*"
+                  - Sid: EcrPull
+                    Effect: Allow
+                    Action:
+                    - ecr:BatchCheckLayerAvailability
+`);
+    expect(after.endsWith(template.slice(template.indexOf('    Task:')))).toBe(true);
+    expect(leftOver(dir)).toEqual([]);
+  });
+
   it('does not replace a value other parts of the YAML file alias', () => {
     const dir = mkdtempSync(join(tmpdir(), 'rolefit-fix-anchor-'));
     const template = readFileSync(join(fixtures, 'ecs-broad-cfn', 'worker.yaml'), 'utf8').replace('      PolicyDocument:\n', '      PolicyDocument: &shared\n');

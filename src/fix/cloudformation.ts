@@ -6,7 +6,7 @@ import type { Inventory, Loc, Node } from '../model.js';
 import { get, str, toPlain } from '../sources/nodes.js';
 import { cfnValue, templateNames, TokenError, type TemplateNames } from './cfn-value.js';
 import { policyLabel, type RoleFix } from './plan.js';
-import { appendItem, EditError, emitYaml, indentStep, removeItem, removeKey, setKey, type Path } from './yaml-edit.js';
+import { appendItem, EditError, emitYaml, yamlStyle, removeItem, removeKey, setKey, type Path } from './yaml-edit.js';
 import { jsonAppend, jsonRemove, jsonSet } from './json-edit.js';
 
 /** The name of the inline policy a fix adds when the role has none to reuse. */
@@ -176,7 +176,7 @@ function parameterDefaults(root: Node, document: string): string[] {
 }
 
 function apply(ops: Op[], text: string, syntax: 'json' | 'yaml'): string {
-  const step = syntax === 'yaml' ? indentStep(text) : 0;
+  const style = syntax === 'yaml' ? yamlStyle(text) : { step: 2, indentSeq: true };
   for (const o of ops) {
     if (syntax === 'json') {
       if (o.op === 'set') text = jsonSet(text, [...o.mapPath, o.key], o.value);
@@ -184,8 +184,8 @@ function apply(ops: Op[], text: string, syntax: 'json' | 'yaml'): string {
       else if (o.op === 'removeKey') text = jsonRemove(text, [...o.mapPath, o.key]);
       else text = jsonRemove(text, [...o.path, o.index]);
     } else {
-      if (o.op === 'set') text = setKey(text, o.mapPath, o.key, emitYaml(o.value, step), step);
-      else if (o.op === 'append') text = appendItem(text, o.path, emitYaml(o.value, step));
+      if (o.op === 'set') text = setKey(text, o.mapPath, o.key, emitYaml(o.value, style), style);
+      else if (o.op === 'append') text = appendItem(text, o.path, emitYaml(o.value, style));
       else if (o.op === 'removeKey') text = removeKey(text, o.mapPath, o.key);
       else text = removeItem(text, o.path, o.index);
     }
@@ -203,7 +203,7 @@ function yamlSnippet(ops: Op[]): string {
     const [, id, ...rest] = o.op === 'set' ? [...o.mapPath, o.key] : o.path;
     const lines = [`${id}:`];
     rest.forEach((k, depth) => lines.push(`${'  '.repeat(depth + 1)}${k}:`));
-    const body = emitYaml(o.op === 'set' ? o.value : [o.value], 2).map((l) => '  '.repeat(rest.length + 1) + l);
+    const body = emitYaml(o.op === 'set' ? o.value : [o.value], { step: 2, indentSeq: true }).map((l) => '  '.repeat(rest.length + 1) + l);
     out.push(...(o.op === 'append' ? ['# add to the list:'] : []), ...lines, ...body);
   }
   return out.join('\n');

@@ -1,7 +1,7 @@
 // Edits to a YAML file as splices of its text: only the bytes of the changed values move, so
 // comments, short-form tags (!Sub, !Ref, !GetAtt), quoting and indentation elsewhere stay as
 // written. The `yaml` package locates the nodes; re-serialising the document would not keep them.
-import { isMap, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode, type Pair } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node as YamlNode, type Pair } from 'yaml';
 import { yamlOptions } from '../sources/nodes.js';
 import { LineCounter } from 'yaml';
 
@@ -50,28 +50,45 @@ function checkAnchors(n: unknown, what: string): void {
   if ('value' in node) checkAnchors(node.value, what);
 }
 
-/** The indentation step of the file: how far a resource's keys sit in from its logical id. */
-export function indentStep(text: string): number {
+/** How the file indents: the step per level, and whether a block sequence sits indented under its key. */
+export interface YamlStyle {
+  step: number;
+  indentSeq: boolean;
+}
+
+/** The file's style: the step from a resource's logical id to its keys; the first block sequence under a key. */
+export function yamlStyle(text: string): YamlStyle {
   const doc = parse(text);
+  const style: YamlStyle = { step: 2, indentSeq: true };
   const resources = pairOf(doc.contents, 'Resources')?.value;
   const first = isMap(resources) ? (resources.items[0] as Pair<YamlNode, YamlNode> | undefined) : undefined;
   const inner = first && isMap(first.value) ? (first.value.items[0] as Pair<YamlNode, YamlNode> | undefined) : undefined;
   if (first?.key?.range && inner?.key?.range) {
     const step = column(text, inner.key.range[0]) - column(text, first.key.range[0]);
-    if (step > 0) return step;
+    if (step > 0) style.step = step;
   }
-  return 2;
+  let found = false;
+  visit(doc, {
+    Pair(_k, pair) {
+      const p = pair as Pair<YamlNode, YamlNode>;
+      if (found || !isSeq(p.value) || p.value.flow || !p.key?.range || !p.value.range) return;
+      found = true;
+      style.indentSeq = column(text, text.lastIndexOf('-', p.value.range[0])) > column(text, p.key.range[0]);
+      return visit.BREAK;
+    },
+  });
+  return style;
 }
 
 /** Sets the value under `key` of the block map at `mapPath` to `block` (lines relative to the key, from emitYaml); adds the key when absent. */
-export function setKey(text: string, mapPath: Path, key: string, block: string[], step: number): string {
+export function setKey(text: string, mapPath: Path, key: string, block: string[], style: YamlStyle): string {
   const doc = parse(text);
   const map = nodeAt(doc, mapPath);
   if (!isMap(map) || map.flow) throw new EditError(`${mapPath.join('.')} is not a block mapping`);
   const pair = pairOf(map, key);
   const items = map.items as Array<Pair<YamlNode, YamlNode>>;
   const indent = column(text, (pair ?? items[0])?.key?.range?.[0] ?? 0);
-  const body = renderValue(block, indent + step);
+  const body = renderValue(block, indent + (block[0]?.startsWith('- ') && !style.indentSeq ? 0 : style.step));
   if (pair?.key?.range) {
     checkAnchors(pair.value, key);
     // From after `key:` through the end of the old value's last line (an empty value: of the key's line).
@@ -150,13 +167,13 @@ function renderValue(block: string[], indent: number): string {
 
 /**
  * Block YAML lines for a plain value whose strings may be `{ "Fn::Sub": s }` (written `!Sub "s"`),
- * indented by `step` per level; the caller indents the whole block.
+ * indented as the file indents; the caller indents the whole block.
  */
-export function emitYaml(v: unknown, step: number): string[] {
-  const pad = ' '.repeat(step);
+export function emitYaml(v: unknown, style: YamlStyle): string[] {
+  const pad = ' '.repeat(style.step);
   if (Array.isArray(v)) {
     return v.flatMap((item) => {
-      const lines = emitYaml(item, step);
+      const lines = emitYaml(item, style);
       // `- ` takes two columns: the item's further lines sit under its first key.
       const inner = isCollection(item) && !Array.isArray(item) ? '  ' : pad;
       return lines.map((l, i) => (i === 0 ? '- ' + l : inner + l));
@@ -165,7 +182,7 @@ export function emitYaml(v: unknown, step: number): string[] {
   if (isCollection(v)) {
     return Object.entries(v as Record<string, unknown>).flatMap(([k, x]) => {
       if (!isCollection(x)) return [`${yamlScalar(k)}: ${yamlScalar(x)}`];
-      return [`${yamlScalar(k)}:`, ...emitYaml(x, step).map((l) => pad + l)];
+      return [`${yamlScalar(k)}:`, ...emitYaml(x, style).map((l) => (Array.isArray(x) && !style.indentSeq ? '' : pad) + l)];
     });
   }
   return [yamlScalar(v)];
