@@ -173,6 +173,22 @@ describe('rolefit fix: what it does not write', () => {
     expect(readFileSync(join(dir, 'worker.yaml'), 'utf8')).toBe(template);
   });
 
+  it('does not pin a parameter to its default, nor drop the conditions of replaced statements', () => {
+    const dir = copyFixture('ecs-broad-cfn');
+    const template = readFileSync(join(dir, 'worker.yaml'), 'utf8')
+      .replace('Resources:\n', 'Parameters:\n  LogGroup:\n    Type: String\n    Default: /ecs/image-resizer\n\nResources:\n')
+      .replace('awslogs-group: !Ref ResizerLogs', 'awslogs-group: !Ref LogGroup')
+      .replace(
+        'Resource: !Sub arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:*',
+        'Resource: !Sub arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:*\n            Condition: { StringEquals: { "aws:ResourceTag/app": image-resizer } }',
+      );
+    writeFileSync(join(dir, 'worker.yaml'), template);
+    const r = fix(dir, true);
+    expect(r.stdout).toContain('the policy contains "/ecs/image-resizer", the default of parameter LogGroup: write ${LogGroup} where the template means the parameter');
+    expect(r.stdout).toContain('grant needed actions only under conditions the suggested policy does not carry over (aws:ResourceTag/app)');
+    expect(readFileSync(join(dir, 'worker.yaml'), 'utf8')).toBe(template);
+  });
+
   it('does not write a role the template gives to other stacks', () => {
     const dir = copyFixture('ecs-broad-cfn');
     const template = readFileSync(join(dir, 'worker.yaml'), 'utf8') + '\nOutputs:\n  ExecutionRoleArn:\n    Value: !GetAtt ExecutionRole.Arn\n';

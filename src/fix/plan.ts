@@ -92,7 +92,8 @@ function planRole(ra: RoleAnalysis, findings: RawFinding[], diagnostics: Diagnos
         fix.uncertain.push(`${policyLabel(p)} mixes Allow and Deny statements: its Allow statements are kept (rolefit does not split guardrails)`);
       }
     }
-    const dropped = conditionsDropped(fix.replaced, needs);
+    const carried = new Set(fix.document.Statement.flatMap((st) => Object.values(st.Condition ?? {}).flatMap((keys) => Object.keys(keys).map((k) => k.toLowerCase()))));
+    const dropped = conditionsDropped(fix.replaced, needs).filter((k) => !carried.has(k.toLowerCase()));
     if (dropped.length) fix.uncertain.push(`the replaced statements grant needed actions only under conditions the suggested policy does not carry over (${dropped.join(', ')}): merge them by hand`);
   } else {
     fix.notes.push(
