@@ -94,9 +94,9 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
 
   program
     .command('fix')
-    .description('print the least-privilege replacement for each role with excess or missing permissions, in the syntax of its source; --write applies it to CloudFormation templates')
+    .description('print the least-privilege replacement for each role with excess or missing permissions, in the syntax of its source; --write applies it to CloudFormation templates and JSON policy files')
     .argument('[paths...]', 'files or directories to scan', ['.'])
-    .option('--write', 'rewrite CloudFormation templates in place (only fixes that are certain and verified by a new scan)')
+    .option('--write', 'rewrite CloudFormation templates and JSON policy files in place (only fixes that are certain and verified by a new scan)')
     .action((paths: string[], opts: { write?: boolean }) => {
       code = runFix({ paths, write: opts.write }, io.stdout, io.stderr);
     });
