@@ -9,6 +9,7 @@ import { expandActionPattern, checkActionPattern } from './iam/actions.js';
 import { RULES } from './rules/index.js';
 import { version } from './version.js';
 import { runExplain } from './explain/command.js';
+import { runFix } from './fix/command.js';
 import type { Report } from './report/types.js';
 import type { Severity } from './model.js';
 
@@ -89,6 +90,15 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
       const positional = role === undefined ? [] : [role, ...paths];
       const lists = { policy: opts.policy ?? [], boundary: opts.boundary ?? [], context: opts.context ?? [] };
       code = runExplain({ ...opts, ...lists, positional }, io.stdout, io.stderr, colors(shouldColor(io.stdout, colorFlag(argv))));
+    });
+
+  program
+    .command('fix')
+    .description('print the least-privilege replacement for each role with excess or missing permissions, in the syntax of its source; --write applies it to CloudFormation templates and JSON policy files')
+    .argument('[paths...]', 'files or directories to scan', ['.'])
+    .option('--write', 'rewrite CloudFormation templates and JSON policy files in place (only fixes that are certain and verified by a new scan)')
+    .action((paths: string[], opts: { write?: boolean }) => {
+      code = runFix({ paths, write: opts.write }, io.stdout, io.stderr);
     });
 
   program

@@ -30,8 +30,11 @@ export interface LoadedInventory {
   errors: InputErrorEntry[];
 }
 
-/** The reading stage of a scan: discover the files under `paths`, read each, link roles and policies. */
-export function loadInventory(paths: string[], cwd: string = process.cwd()): LoadedInventory {
+/**
+ * The reading stage of a scan: discover the files under `paths`, read each, link roles and policies.
+ * `readFrom` maps a discovered file to the path its text is read from (fix checks edits on copies).
+ */
+export function loadInventory(paths: string[], cwd: string = process.cwd(), readFrom: (path: string) => string = (p) => p): LoadedInventory {
   const rel = (p: string) => relative(cwd, p).split(sep).join('/') || '.';
   const inventory = emptyInventory();
   const errors: InputErrorEntry[] = [];
@@ -40,7 +43,7 @@ export function loadInventory(paths: string[], cwd: string = process.cwd()): Loa
   for (const path of files) {
     const file = rel(path);
     try {
-      mergeInventory(inventory, readInputFile(path, file).inventory);
+      mergeInventory(inventory, readInputFile(readFrom(path), file).inventory);
     } catch (e) {
       if (e instanceof InputError) errors.push({ message: e.message, location: e.loc });
       else if (e instanceof RangeError) errors.push({ message: `input too deeply nested or too large to process (${e.message})`, location: { file, line: 1, column: 1 } });
