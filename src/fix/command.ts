@@ -213,8 +213,15 @@ function trustAdvice(r: Rendered): string[] {
   if (r.trust.length === 0) return [];
   const out = ['  trust policy (not changed by fix):', ...r.trust.map((f) => `    - ${display(f.message)} (${formatLoc(f.loc)})`)];
   if (r.trust.some((f) => f.rule === 'trust-confused-deputy')) {
-    const account = display(parseArn(r.fix.ra.linked.role.arn)?.account ?? '') || '<account id>';
-    out.push(`    suggested: add to the statement that admits the service: "Condition": {"StringEquals": {"aws:SourceAccount": "${account}"}}`);
+    const ra = r.fix.ra;
+    const account = display(parseArn(ra.linked.role.arn)?.account ?? '') || '<account id>';
+    // EKS documents aws:SourceArn on the cluster's Fargate profiles for pod execution roles.
+    const profiles = [...new Set(ra.podExecutionOf.map((p) => `arn:${display(p.partition)}:eks:${display(p.region)}:${display(p.account)}:fargateprofile/${display(p.cluster)}/*`))];
+    out.push(
+      profiles.length
+        ? `    suggested: add to the statement that admits eks-fargate-pods.amazonaws.com: "Condition": {"ArnLike": {"aws:SourceArn": ${JSON.stringify(profiles.length === 1 ? profiles[0] : profiles)}}}`
+        : `    suggested: add to the statement that admits the service: "Condition": {"StringEquals": {"aws:SourceAccount": "${account}"}}`,
+    );
   }
   return out;
 }
