@@ -26,6 +26,8 @@ export interface RoleAnalysis {
   workloads: string[];
   /** Why the needs are not fully known (beside the unresolved policies of `linked.incomplete`). */
   unknowns: string[];
+  /** Also an EKS node-group (instance) role: what the nodes use is not judged as excess (shared-role says it). */
+  alsoNodeRole: boolean;
   policySet: PolicySet;
   needs: Need[];
   verdicts: NeedVerdict[];
@@ -106,6 +108,7 @@ export function analyze(inv: Inventory, linked: Linked): Analysis {
       podExecutionOf,
       workloads: [...executionOf.map((td) => td.id), ...podExecutionOf.map((p) => p.id)],
       unknowns: [...new Set(podExecutionOf.flatMap((p) => fargate.unknownsOf.get(p) ?? []))],
+      alsoNodeRole: fargate.nodeRoles.has(lr),
       policySet,
       needs,
       verdicts,

@@ -2,7 +2,7 @@
 // needs of its pod execution role, and what the input says wrongly about profiles and pods.
 import { display, hasToken, type Diagnostic, type FargateProfile, type Inventory, type Need } from './model.js';
 import type { Linked, LinkedRole } from './link/roles.js';
-import { placePod } from './needs/fargate-selection.js';
+import { placePod, selectorMatches } from './needs/fargate-selection.js';
 import { podExecutionRoleNeeds, type SelectedPod } from './needs/pod-execution-role.js';
 
 /** EKS API limit (confirmed by the API and CloudFormation references). */
@@ -14,6 +14,8 @@ export interface FargateUse {
   needsOf: Map<FargateProfile, Need[]>;
   /** Why the needs of a role's profiles are not fully known. */
   unknownsOf: Map<FargateProfile, string[]>;
+  /** Roles that are also node-group (instance) roles: their node permissions are not excess. */
+  nodeRoles: Set<LinkedRole>;
   diagnostics: Diagnostic[];
 }
 
@@ -52,9 +54,15 @@ export function analyzeFargate(inv: Inventory, linked: Linked): FargateUse {
     if (inv.kubeWorkloads.length > 0 && pods.length === 0) {
       diagnostics.push({ rule: 'unresolved-reference', severity: 'note', message: `${what} selects no workload of the scanned manifests`, loc: profile.loc });
     }
-    const derived = podExecutionRoleNeeds(profile, pods, inv);
+    // A selector no scanned pod matches stands for pods deployed from elsewhere (add-ons in
+    // kube-system pull from AWS's own registries): their images are not known.
+    const blind = profile.selectors.filter((sel) => !pods.some(({ pod }) => selectorMatches(sel, pod) !== 'no'));
+    const derived = podExecutionRoleNeeds(profile, pods, inv, blind.length > 0 || profile.selectors.length === 0);
     needsOf.set(profile, derived.needs);
-    if (pods.length === 0) unknownsOf.set(profile, [`the images of the pods of ${what} are not known (no Kubernetes manifest in the scan selects them): ECR pulls are assumed, not checked per repository`]);
+    if (blind.length > 0 || profile.selectors.length === 0) {
+      const which = pods.length === 0 ? `the pods of ${what}` : `the pods that ${what} selects in namespace ${blind.map((b) => display(b.namespace)).join(', ')}`;
+      unknownsOf.set(profile, [`the images of ${which} are not known (no Kubernetes manifest in the scan shows them): ECR pulls are assumed, not checked per repository`]);
+    }
     const ref = profile.podExecutionRole;
     const lr = ref && linked.findRole(ref.value);
     diagnostics.push(...derived.diagnostics.map((d) => (lr && !d.roleId ? { ...d, roleId: lr.role.id } : d)));
@@ -75,5 +83,6 @@ export function analyzeFargate(inv: Inventory, linked: Linked): FargateUse {
       diagnostics.push({ rule: 'invalid-input', severity: 'error', message: `the pod execution role of ${what} must be a role ARN, not ${display(ref.value)}`, loc: ref.loc });
     }
   }
-  return { profilesOf, needsOf, unknownsOf, diagnostics };
+  const nodeRoles = new Set(inv.nodeRoles.flatMap((n) => linked.findRole(n.role.value) ?? []));
+  return { profilesOf, needsOf, unknownsOf, nodeRoles, diagnostics };
 }

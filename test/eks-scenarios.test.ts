@@ -127,6 +127,10 @@ describe('trust', () => {
     expect(wrong.findings[0].message).toContain('cannot match Fargate profile shop-apps of cluster shop');
     expect(run({ statements: PULL, trust: trust({ ArnLike: { 'aws:SourceArn': `arn:aws:eks:*:${A}:fargateprofile/*/*` } }) }).findings).toEqual([]);
   });
+  it('StringEquals takes "*" literally: a wildcard SourceArn under it matches no profile', () => {
+    const r = run({ statements: PULL, trust: trust({ StringEquals: { 'aws:SourceArn': SOURCE_ARN } }) });
+    expect(rules(r)).toEqual(['missing-permission/error']);
+  });
   it('a SourceArn naming the profile itself (ArnEquals with its id) is fine', () => {
     const exact = `arn:aws:eks:eu-west-1:${A}:fargateprofile/shop/shop-apps/6ec7ab3c-1a2b-4c5d-8e9f-0a1b2c3d4e5f`;
     expect(run({ statements: PULL, trust: trust({ ArnEquals: { 'aws:SourceArn': exact } }) }).findings).toEqual([]);
@@ -151,6 +155,23 @@ describe('excess', () => {
 });
 
 describe('images the scan cannot see', () => {
+  it('a selector no scanned pod matches keeps its pulls assumed, beside the known ones', () => {
+    // kube-system add-ons (CoreDNS) pull from AWS's own registries: not excess.
+    const r = run({
+      managed: ['arn:aws:iam::aws:policy/AmazonEKSFargatePodExecutionRolePolicy'],
+      selectors: '      - namespace: shop\n      - namespace: kube-system',
+      manifests: [deployment('shop', 'public.ecr.aws/nginx/nginx:1')],
+    });
+    expect(r.findings).toEqual([]);
+    expect(r.roles[0].incomplete).toEqual([expect.stringContaining('selects in namespace kube-system are not known')]);
+  });
+  it('the auth token, which has no resource type, is not said to be "on any repository"', () => {
+    const r = run({ statements: [{ Effect: 'Allow', Action: 'logs:CreateLogStream', Resource: '*' }], manifests: [] });
+    expect(of(r, 'missing-permission').map((f) => f.message)).toEqual([
+      expect.stringMatching(/^role shop-per does not allow ecr:BatchGetImage, ecr:GetDownloadUrlForLayer on any ECR repository/),
+      expect.stringMatching(/^role shop-per does not allow ecr:GetAuthorizationToken, needed/),
+    ]);
+  });
   it('a repository-scoped grant is not reported; the role report says why the analysis is incomplete', () => {
     const r = run({ statements: PULL, manifests: [] });
     expect(r.findings).toEqual([]);
@@ -223,6 +244,24 @@ describe('the log router', () => {
   });
 });
 
+describe('a node role reused as pod execution role', () => {
+  const nodeGroup = (role: string) => `AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Nodes:
+    Type: AWS::EKS::Nodegroup
+    Properties: {ClusterName: shop, NodegroupName: system, NodeRole: "${role}", Subnets: [subnet-1]}
+`;
+  it('is shared-role; the node policies the nodes use are not reported as excess', () => {
+    const r = run({ statements: PULL, managed: ['arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy'], files: { 'nodes.yaml': nodeGroup(ROLE) } });
+    expect(rules(r)).toEqual(['shared-role/error']);
+    expect(r.findings[0].message).toContain('node role of node group "system" of cluster "shop"');
+  });
+  it('is shared-role even when the role itself is not in the scan', () => {
+    const r = run({ roleInScan: false, files: { 'nodes.yaml': nodeGroup(ROLE) } });
+    expect(rules(r).sort()).toEqual(['shared-role/error', 'unresolved-reference/note']);
+  });
+});
+
 describe('cluster access', () => {
   const awsAuth = (groups: string) => `apiVersion: v1
 kind: ConfigMap
@@ -258,7 +297,7 @@ describe('notes on the cluster configuration', () => {
     const none = run({ statements: PULL, manifests: [deployment('elsewhere')] });
     expect(none.findings.map((f) => `${f.rule} ${f.message}`)).toEqual([expect.stringContaining('selects no workload of the scanned manifests')]);
     // Its pods are deployed from elsewhere: the pulls are assumed, not reported unused.
-    expect(none.roles[0].incomplete).toEqual([expect.stringContaining('no Kubernetes manifest in the scan selects them')]);
+    expect(none.roles[0].incomplete).toEqual([expect.stringContaining('no Kubernetes manifest in the scan shows them')]);
   });
   it('more than five selectors is invalid-input', () => {
     const sel = Array.from({ length: 6 }, (_, i) => `      - namespace: ns${i}`).join('\n');

@@ -12,7 +12,8 @@ export interface SelectedPod {
   certainty: 'yes' | 'maybe';
 }
 
-export function podExecutionRoleNeeds(profile: FargateProfile, pods: SelectedPod[], inv: Inventory): { needs: Need[]; diagnostics: Diagnostic[] } {
+/** `imagesUnknown`: some of the profile's pods are not in the scan, so their pulls are assumed. */
+export function podExecutionRoleNeeds(profile: FargateProfile, pods: SelectedPod[], inv: Inventory, imagesUnknown: boolean): { needs: Need[]; diagnostics: Diagnostic[] } {
   const sink = new NeedSink(profile.id, profile.account ? { 'aws:PrincipalAccount': profile.account } : {});
   // The Fargate kubelet pulls through an AWS-owned network interface: no VPC endpoint context.
   const scope = { inv, sink, partition: profile.partition, ec2Only: false, mayRunOnFargate: true };
@@ -28,8 +29,7 @@ export function podExecutionRoleNeeds(profile: FargateProfile, pods: SelectedPod
       }
     }
   }
-  // No pod of the scan lands on the profile: its pods are deployed from elsewhere.
-  if (!pods.length) unknownImageNeeds(profile, sink);
+  if (imagesUnknown) unknownImageNeeds(profile, sink);
   for (const logging of inv.fargateLogging) loggingNeeds(profile, logging, sink);
   return sink.result();
 }

@@ -44,7 +44,7 @@ export function eksAuthEscalations({ inventory, linked, analysis }: RuleContext)
     const standard = e.type.toUpperCase() !== 'FARGATE_LINUX';
     if (!standard && e.accessPolicies.length === 0 && e.groups.length === 0) continue;
     const what = [
-      ...(standard ? [`a ${e.type} access entry`] : []),
+      ...(standard ? [`${/^[AEIOU]/i.test(e.type) ? 'an' : 'a'} ${e.type} access entry`] : []),
       ...(e.groups.length ? [`Kubernetes groups ${e.groups.join(', ')}`] : []),
       ...(e.accessPolicies.length ? [`access policies ${e.accessPolicies.map(display).join(', ')}`] : []),
     ].join(' with ');

@@ -29,7 +29,8 @@ export const excessAction: Rule = {
     const out: RawFinding[] = [];
     for (const ra of analysis.roles) {
       const pod = ra.kind === 'pod-execution-role';
-      if (ra.kind !== 'execution-role' && !pod) continue;
+      // A node role reused as pod execution role: its node permissions are in use; shared-role says it.
+      if ((ra.kind !== 'execution-role' && !pod) || ra.alsoNodeRole) continue;
       const needed = new Set(ra.needs.map((n) => n.action.toLowerCase()));
       // A look-alike granted in place of a needed action (ssm:GetParameter for GetParameters) is
       // reported by missing-permission at the same statement, not twice.

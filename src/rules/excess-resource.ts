@@ -25,7 +25,7 @@ export const excessResource: Rule = {
   check({ analysis }) {
     const out: RawFinding[] = [];
     for (const ra of analysis.roles) {
-      if (ra.kind !== 'execution-role' && ra.kind !== 'pod-execution-role') continue;
+      if ((ra.kind !== 'execution-role' && ra.kind !== 'pod-execution-role') || ra.alsoNodeRole) continue;
       const needsByAction = new Map<string, Need[]>();
       for (const n of ra.needs) {
         const k = n.action.toLowerCase();

@@ -19,7 +19,15 @@ export function fargateProfileArnPattern(p: FargateProfile): string {
 function admitsProfile(s: Statement, profileArn: string): boolean {
   return s.conditions
     .filter((c) => c.key.toLowerCase() === 'aws:sourcearn' && SOURCE_ARN_OPS.test(c.operator))
-    .every((c) => c.values.some((v) => resourceOverlaps(v, profileArn) !== 'no'));
+    .every((c) => c.values.some((v) => (literalOperator(c.operator) && /[*?]/.test(v) ? false : resourceOverlaps(v, profileArn) !== 'no')));
+}
+
+/**
+ * StringEquals compares literally: a `*` in its value is a star, and no profile ARN has one (ArnEquals,
+ * like ArnLike, takes wildcards).
+ */
+function literalOperator(op: string): boolean {
+  return /^StringEquals$/i.test(op);
 }
 
 export function sourceArnMismatches(ra: RoleAnalysis): RawFinding[] {

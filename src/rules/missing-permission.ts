@@ -92,7 +92,7 @@ function judge(ra: RoleAnalysis, group: NeedVerdict[]): RawFinding[] {
       {
         ...base,
         severity: 'warning',
-        message: `role ${role} does not allow ${actions.join(', ')} on any ECR repository, ${why}: ${need.assumed}; if any of them is a private ECR image, the pods cannot start`,
+        message: `role ${role} does not allow ${actions.join(', ')}${need.resource === '*' ? '' : ' on any ECR repository'}, ${why}: ${need.assumed}; if any of them is a private ECR image, the pods cannot start`,
         loc: need.loc,
       },
     ];

@@ -1,7 +1,7 @@
 // shared-role: one role serving as both task role and execution role hands the application every
 // secret and parameter the agent reads, plus ECR and log rights. On EKS, the pod execution role
 // must be distinct from every node role (and from ECS roles): each carries what the other must not.
-import { display, type Inventory } from '../model.js';
+import { display, hasToken, type Inventory } from '../model.js';
 import type { RoleAnalysis } from '../analyze.js';
 import type { Linked } from '../link/roles.js';
 import type { RawFinding, Rule } from './rule.js';
@@ -55,6 +55,21 @@ export const sharedRole: Rule = {
 /** A pod execution role that is also a node role or an ECS role. */
 function podExecutionRoleShared(roles: RoleAnalysis[], inventory: Inventory, linked: Linked): RawFinding[] {
   const out: RawFinding[] = [];
+  // The config alone shows it when the role is not in the scan: one ARN in both places.
+  for (const nr of inventory.nodeRoles) {
+    if (hasToken(nr.role.value) || linked.findRole(nr.role.value)) continue;
+    const profiles = inventory.fargateProfiles.filter((p) => p.podExecutionRole?.value === nr.role.value);
+    if (profiles.length === 0) continue;
+    out.push({
+      rule: 'shared-role',
+      severity: 'error',
+      message: `role ${display(nr.role.value)} is the pod execution role of Fargate profile ${profiles.map((p) => display(p.name)).join(', ')} and the node role of ${nr.usedBy}: AWS requires a distinct pod execution role, and the node role's EC2, ENI and cluster permissions do not belong on it`,
+      workloads: profiles.map((p) => p.id),
+      actions: [],
+      resources: [],
+      loc: nr.loc,
+    });
+  }
   for (const ra of roles) {
     if (ra.podExecutionOf.length === 0) continue;
     const profiles = ra.podExecutionOf.map((p) => display(p.name)).join(', ');

@@ -54,7 +54,7 @@ export const trustPrincipal: Rule = {
             severity: 'error',
             message:
               `the trust policy of ${kindName} ${roleLabel(ra)} also admits ${negated ? 'every principal except ' : ''}${p.type === '*' ? '"*"' : `${p.type} ${display(p.value)}`}` +
-              `: it can obtain the role's credentials and read every secret and image the role can; only ${services.join(' and ')} should assume ${kindName === 'execution role' ? 'an execution role' : 'a pod execution role'}`,
+              `: it can obtain the role's credentials and ${kindName === 'execution role' ? 'read every secret and image the role can' : 'pull every image and write to every log destination the role can'}; only ${services.join(' and ')} should assume ${kindName === 'execution role' ? 'an execution role' : 'a pod execution role'}`,
             role: ra,
             workloads,
             actions: ['sts:AssumeRole'],

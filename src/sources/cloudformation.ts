@@ -409,7 +409,8 @@ class Reader {
     const role = val(get(props, 'NodeRole'));
     if (!role) return;
     const cluster = str(get(props, 'ClusterName'));
-    this.inv.nodeRoles.push({ role, usedBy: `node group ${res.id}${cluster ? ` of cluster ${display(cluster)}` : ''}`, loc: role.loc });
+    const name = str(get(props, 'NodegroupName')) ?? res.id;
+    this.inv.nodeRoles.push({ role, usedBy: `node group "${display(name)}"${cluster ? ` of cluster "${display(cluster)}"` : ''}`, loc: role.loc });
   }
 
   /** AWS::ECR::PullThroughCacheRule: a rule of the stack's own registry (E4–E6). */
