@@ -7,6 +7,7 @@
 // commands: nothing is lost, only not annotated. The job summary ($GITHUB_STEP_SUMMARY, at most
 // 1 MiB per step) has the counts and a table of findings, cut with a line saying so when it would
 // not fit.
+import { createHash } from 'node:crypto';
 import type { Severity } from '../model.js';
 import { INPUT_ERROR_ID, ruleDocUrl } from './links.js';
 import type { Finding, FindingLocation, InputErrorEntry, Report } from './types.js';
@@ -27,12 +28,21 @@ interface Annotation {
 }
 
 export function formatGithub(report: Report): string {
-  const lines: string[] = [];
-  for (const e of report.errors) lines.push(`${where(e.location)}: input error: ${e.message}`);
-  for (const f of report.findings) lines.push(`${where(f.location)}: ${f.severity}: ${f.message} [${f.rule}]`);
-  lines.push(summaryLine(report));
+  const plain: string[] = [];
+  for (const e of report.errors) plain.push(`${where(e.location)}: input error: ${oneLine(e.message)}`);
+  for (const f of report.findings) plain.push(`${where(f.location)}: ${f.severity}: ${oneLine(f.message)} [${f.rule}]`);
+  plain.push(summaryLine(report));
+  // Messages quote the scanned files, which must not be able to issue workflow commands: the plain
+  // lines go between ::stop-commands:: and the token that resumes them. The token is a hash of the
+  // lines, so no line can contain it, and the output stays deterministic.
+  const token = `rolefit-${createHash('sha256').update(plain.join('\n')).digest('hex').slice(0, 32)}`;
+  const lines = [`::stop-commands::${token}`, ...plain, `::${token}::`];
   for (const a of chooseAnnotations(report)) lines.push(annotationCommand(a));
   return lines.join('\n') + '\n';
+}
+
+function oneLine(s: string): string {
+  return s.replace(/\r\n|\r|\n/g, ' ');
 }
 
 /** The annotations GitHub will show, within its limits, in report order within each kind. */
