@@ -5,9 +5,13 @@
 // regular expressions' `u` flag (a known erratum), hence unicodeRegExp: false.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import Ajv from 'ajv-draft-04';
-import addFormats from 'ajv-formats';
+import draft04 from 'ajv-draft-04';
+import formats from 'ajv-formats';
 
+// CommonJS modules imported from ESM: the default import is module.exports, whose `default` is
+// the class and the plugin.
+const Ajv = draft04.default;
+const addFormats = formats.default;
 const require = createRequire(import.meta.url);
 const schema = JSON.parse(readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'));
 const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
@@ -18,5 +22,5 @@ export const sarifSchema = schema as { $schema: string; title: string };
 
 export function validateSarif(log: unknown): string[] {
   if (validate(log)) return [];
-  return (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
+  return (validate.errors ?? []).map((e: { instancePath: string; message?: string }) => `${e.instancePath} ${e.message}`);
 }
