@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { SaxesParser } from 'saxes';
 import { scan } from '../src/scan.js';
 import { RULES } from '../src/rules/index.js';
-import { formatGitlab, GITLAB_SEVERITY } from '../src/report/gitlab.js';
+import { formatGitlab, GITLAB_SEVERITY, type GitlabIssue } from '../src/report/gitlab.js';
 import { formatJunit } from '../src/report/junit.js';
 import { finding, inputError, many, report } from './helpers/report.js';
 
@@ -44,13 +44,7 @@ function parseXml(xml: string): El {
 
 const all = (el: El, name: string): El[] => [...(el.name === name ? [el] : []), ...el.children.flatMap((c) => all(c, name))];
 
-interface Issue {
-  description: string;
-  check_name: string;
-  fingerprint: string;
-  severity: string;
-  location: { path: string; lines: { begin: number } };
-}
+type Issue = GitlabIssue;
 
 function checkGitlab(issues: Issue[]) {
   expect(Array.isArray(issues)).toBe(true);

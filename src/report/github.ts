@@ -9,6 +9,7 @@
 // not fit.
 import { createHash } from 'node:crypto';
 import type { Severity } from '../model.js';
+import { where, plural } from './words.js';
 import { INPUT_ERROR_ID, ruleDocUrl } from './links.js';
 import type { Finding, FindingLocation, InputErrorEntry, Report } from './types.js';
 
@@ -155,17 +156,9 @@ function cell(s: string): string {
     .replace(/\r?\n/g, '<br>');
 }
 
-function where(l: FindingLocation): string {
-  return `${l.file}:${l.line}:${l.column}`;
-}
-
 function summaryLine(report: Report): string {
   const s = report.summary;
   const found = s.findings === 0 ? 'no findings' : `${plural(s.findings, 'finding')} (${plural(s.errors, 'error')}, ${plural(s.warnings, 'warning')}, ${plural(s.notes, 'note')})`;
   const input = s.inputErrors ? `; ${plural(s.inputErrors, 'input error')}` : '';
   return `rolefit: ${found} in ${plural(s.files, 'file')}, ${plural(s.roles, 'role')}, ${plural(s.workloads, 'task definition')}${input}${s.partial ? ' (partial result)' : ''}`;
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }

@@ -15,7 +15,8 @@ import type { Report } from './types.js';
 
 export const GITLAB_SEVERITY: Record<Severity, string> = { error: 'critical', warning: 'major', note: 'info' };
 
-interface Issue {
+/** One Code Quality issue. */
+export interface GitlabIssue {
   description: string;
   check_name: string;
   fingerprint: string;
@@ -30,7 +31,7 @@ export function formatGitlab(report: Report): string {
     seen.set(key, n);
     return n === 1 ? key : `${key}:${n}`;
   };
-  const issues: Issue[] = [
+  const issues: GitlabIssue[] = [
     ...report.errors.map((e) => ({
       description: `input error: ${e.message}`,
       check_name: INPUT_ERROR_ID,

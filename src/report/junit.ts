@@ -7,6 +7,7 @@
 // `input-error` whose cases are <error>s (the check could not run), first. classname is
 // `rolefit.<rule>`, which Jenkins shows as package `rolefit`, class `<rule>`.
 import { RULES } from '../rules/index.js';
+import { where } from './words.js';
 import { INPUT_ERROR_ID, ruleDocUrl } from './links.js';
 import type { Finding, FindingLocation, Report } from './types.js';
 
@@ -80,10 +81,6 @@ function details(f: Finding): string {
   if (f.resources.length) lines.push(`resources: ${f.resources.join(', ')}`);
   lines.push(`documentation: ${ruleDocUrl(f.rule)}`);
   return lines.join('\n');
-}
-
-function where(l: FindingLocation): string {
-  return `${l.file}:${l.line}:${l.column}`;
 }
 
 /** Characters XML 1.0 cannot carry at all (controls, lone surrogates, U+FFFE/U+FFFF) become U+FFFD. */
