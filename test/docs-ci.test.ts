@@ -13,7 +13,8 @@ import { FORMATS } from '../src/report/formats.js';
 
 const repo = join(import.meta.dirname, '..');
 const md = readFileSync(join(repo, 'docs', 'ci.md'), 'utf8');
-const blocks = (lang: string) => [...md.matchAll(new RegExp('```' + lang + '\\n([\\s\\S]*?)```', 'g'))].map((m) => m[1]);
+const readme = readFileSync(join(repo, 'README.md'), 'utf8');
+const blocks = (lang: string, text = md) => [...text.matchAll(new RegExp('```' + lang + '\\n([\\s\\S]*?)```', 'g'))].map((m) => m[1]);
 
 describe('docs/ci.md', () => {
   it('gives the security-severity and GitLab severity of each rolefit severity', () => {
@@ -28,8 +29,9 @@ describe('docs/ci.md', () => {
     for (const name of ACTION_INPUTS) expect(md).toMatch(new RegExp(`^\\| \`${name}\` \\|`, 'm'));
   });
 
-  it('has a complete workflow that uploads the SARIF with the permissions it needs', () => {
-    const workflow = blocks('yaml').map((b) => parse(b)).find((y) => y?.jobs);
+  it('points to the README, which has a complete workflow that uploads the SARIF with the permissions it needs', () => {
+    expect(md).toContain('(../README.md#github-actions)');
+    const workflow = blocks('yaml', readme).map((b) => parse(b)).find((y) => y?.jobs);
     const job = workflow.jobs.rolefit;
     expect(job.permissions).toMatchObject({ contents: 'read', 'security-events': 'write' });
     const rolefit = job.steps.find((s: { id?: string }) => s.id === 'rolefit');
