@@ -74,7 +74,7 @@ export function chooseAnnotations(report: Report): Annotation[] {
       title: 'rolefit: more findings',
       message:
         `${parts.join(', ')} not annotated: GitHub shows at most ${ANNOTATION_LIMIT} error, ${ANNOTATION_LIMIT} warning and ` +
-        `${ANNOTATION_LIMIT} notice annotations per step. The step log and the job summary list every finding.`,
+        `${ANNOTATION_LIMIT} notice annotations per step. The step log lists every finding.`,
     });
   }
   return chosen;
