@@ -41,10 +41,10 @@ describe('action.yml', () => {
   const action = parse(readFileSync(join(repo, 'action.yml'), 'utf8'));
 
   it('is a node24 JavaScript action whose entry is committed', () => {
-    expect(action.runs).toEqual({ using: 'node24', main: 'action/main.cjs' });
+    expect(action.runs).toEqual({ using: 'node24', main: 'prebuilt/action.cjs' });
     expect(existsSync(join(repo, action.runs.main))).toBe(true);
-    const tracked = execFileSync('git', ['ls-files', '--', 'action.yml', 'action/main.cjs', 'action/catalog/index.json'], { cwd: repo, encoding: 'utf8' });
-    expect(tracked.trim().split('\n').sort()).toEqual(['action.yml', 'action/catalog/index.json', 'action/main.cjs']);
+    const tracked = execFileSync('git', ['ls-files', '--', 'action.yml', 'prebuilt/action.cjs', 'prebuilt/catalog/index.json'], { cwd: repo, encoding: 'utf8' });
+    expect(tracked.trim().split('\n').sort()).toEqual(['action.yml', 'prebuilt/action.cjs', 'prebuilt/catalog/index.json']);
     expect(typeof action.name).toBe('string');
     expect(action.description.length).toBeGreaterThan(10);
   });
@@ -91,14 +91,14 @@ describe('action.yml', () => {
     // What a runner has: the repository at the action's ref (here only what the action reads) and a workspace.
     const checkout = join(tmp, 'checkout');
     mkdirSync(checkout);
-    for (const d of ['action', 'policies']) cpSync(join(repo, d), join(checkout, d), { recursive: true });
+    for (const d of ['prebuilt', 'policies']) cpSync(join(repo, d), join(checkout, d), { recursive: true });
     copyFileSync(join(repo, 'package.json'), join(checkout, 'package.json'));
     const ws = join(tmp, 'workspace');
     cpSync(join(repo, 'fixtures', 'ecs-broad-cfn'), join(ws, 'infra'), { recursive: true });
     const out = join(tmp, 'github-output');
     const summary = join(tmp, 'step-summary.md');
     const runAction = (inputs: Record<string, string>) =>
-      spawnSync(process.execPath, [join(checkout, 'action', 'main.cjs')], {
+      spawnSync(process.execPath, [join(checkout, 'prebuilt', 'action.cjs')], {
         cwd: ws,
         encoding: 'utf8',
         env: cleanEnv({
@@ -142,6 +142,23 @@ describe('pre-commit hook', () => {
     expect(args).toEqual(['scan', '--context', '.']);
     expect(new RegExp(hook.exclude).test('modules/vpc/.terraform/modules/x.json')).toBe(true);
     expect(new RegExp(hook.exclude).test('infra/stack.yaml')).toBe(false);
+  });
+
+  it('builds from a git checkout without devDependencies, as npm prepares a git dependency for pre-commit', () => {
+    // pre-commit runs `npm install -g git+file://CLONE`; npm runs the clone's `prepare` without its
+    // devDependencies, so scripts/build.mjs has no esbuild and assembles dist/ from prebuilt/.
+    const checkout = join(tmp, 'git-checkout');
+    const tracked = execFileSync('git', ['ls-files', '-z'], { cwd: repo, encoding: 'utf8' }).split('\0').filter(Boolean);
+    for (const f of tracked) if (existsSync(join(repo, f))) cpSync(join(repo, f), join(checkout, f), { recursive: true });
+    expect(existsSync(join(checkout, 'node_modules'))).toBe(false);
+    const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: checkout, encoding: 'utf8', env: cleanEnv() });
+    expect(build.status, build.stderr).toBe(0);
+    expect(build.stderr).toContain('esbuild is not installed; dist/ comes from the committed prebuilt/');
+    const run = (bin: string) => spawnSync(process.execPath, [bin, 'scan', 'fixtures', '--format', 'json'], { cwd: repo, encoding: 'utf8', env: cleanEnv() });
+    const fromCheckout = run(join(checkout, 'bin', 'rolefit.cjs'));
+    expect(fromCheckout.stderr).toBe('');
+    expect(fromCheckout.status).toBe(2); // fixtures/malformed
+    expect(fromCheckout.stdout).toBe(run(join(repo, 'bin', 'rolefit.cjs')).stdout);
   });
 
   it('is built when installed from git (prepare) and packs what the command needs', () => {

@@ -1,5 +1,5 @@
-// The GitHub Action's entry (action.yml `runs.main`), bundled with the CLI into action/main.cjs by
-// scripts/build-action.mjs: runs `rolefit scan` in-process with the inputs as arguments, sets the
+// The GitHub Action's entry (action.yml `runs.main`), bundled with the CLI into prebuilt/action.cjs
+// by scripts/prebuilt.mjs: runs `rolefit scan` in-process with the inputs as arguments, sets the
 // outputs `sarif-file` and `findings`, and exits with the scan's exit code (the step fails on
 // findings at or above `fail-on`, and on unreadable input).
 import { randomUUID } from 'node:crypto';
