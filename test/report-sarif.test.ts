@@ -129,6 +129,9 @@ describe('sarif', () => {
     const { log, run } = sarifOf(r);
     expect(validateSarif(log)).toEqual([]);
     expect(run.tool.driver.rules[run.results[0].ruleIndex].id).toBe('stale-baseline');
+    // Without metadata it is not rated as a security rule.
+    expect(run.tool.driver.rules[run.results[0].ruleIndex].properties).toBeUndefined();
+    expect(run.results[0].level).toBe('warning');
   });
 
   it('percent-encodes file paths into valid URI references', () => {

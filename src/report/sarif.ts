@@ -45,13 +45,13 @@ export function formatSarif(report: Report): string {
   const metas = RULES.map((r) => r.meta);
   const index = new Map(metas.map((m, i) => [m.id, i]));
   const rules: Json[] = metas.map(ruleDescriptor);
-  // A finding of a rule outside RULES (a rule another stage raises): describe it from its id.
+  // A finding of a rule outside RULES (raised by another stage): described from its id alone.
   const ruleIndex = (id: string): number => {
     let i = index.get(id);
     if (i === undefined) {
       i = rules.length;
       index.set(id, i);
-      rules.push(id === INPUT_ERROR_ID ? inputErrorDescriptor() : ruleDescriptor(unknownMeta(id)));
+      rules.push(id === INPUT_ERROR_ID ? inputErrorDescriptor() : uncataloguedDescriptor(id));
     }
     return i;
   };
@@ -124,8 +124,11 @@ function inputErrorDescriptor(): Json {
   };
 }
 
-function unknownMeta(id: string) {
-  return { id, title: `rolefit rule ${id}`, severity: 'warning' as const, description: `Findings of the rolefit rule ${id}.`, help: `See ${ruleDocUrl(id)}.` };
+/** No metadata to rate it by: not filed as a security rule, its results keep their own level. */
+function uncataloguedDescriptor(id: string): Json {
+  const url = ruleDocUrl(id);
+  const text = `Findings of the rolefit rule ${id}; see ${url}.`;
+  return { id, name: pascalCase(id), shortDescription: { text: `rolefit ${id}` }, fullDescription: { text }, help: { text, markdown: `[${id}](${url})` }, helpUri: url };
 }
 
 function result(f: Finding, ruleIndex: number): Json {
