@@ -1,8 +1,8 @@
 // The pipeline: sources → Inventory → link → analyze → rules → report.
 import { createHash } from 'node:crypto';
-import { relative, resolve, sep } from 'node:path';
+import { resolve } from 'node:path';
 import { emptyInventory, mergeInventory, roleName, type Inventory, type Loc, type Severity } from './model.js';
-import { discover } from './sources/discover.js';
+import { discover, displayPath } from './sources/discover.js';
 import { readInputFile } from './sources/index.js';
 import { InputError } from './sources/nodes.js';
 import { link, type Linked } from './link/roles.js';
@@ -13,11 +13,19 @@ import { suggestPolicy } from './fix/suggest.js';
 import { display } from './model.js';
 import type { Finding, InputErrorEntry, Report, RoleReport } from './report/types.js';
 import { version } from './version.js';
+import { reportScope } from './scope.js';
 
 export interface ScanOptions {
   paths: string[];
   /** Base for the relative paths in locations (default: process.cwd()). */
   cwd?: string;
+  /**
+   * Read for context only (src/scope.ts): files here are read and linked, but only findings and
+   * input errors located in the files of `paths` are reported.
+   */
+  context?: string[];
+  /** Called with each input error in a context-only file, which the report leaves out. */
+  onContextError?: (error: InputErrorEntry) => void;
 }
 
 const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, note: 2 };
@@ -35,7 +43,7 @@ export interface LoadedInventory {
  * `readFrom` maps a discovered file to the path its text is read from (fix checks edits on copies).
  */
 export function loadInventory(paths: string[], cwd: string = process.cwd(), readFrom: (path: string) => string = (p) => p): LoadedInventory {
-  const rel = (p: string) => relative(cwd, p).split(sep).join('/') || '.';
+  const rel = (p: string) => displayPath(cwd, p);
   const inventory = emptyInventory();
   const errors: InputErrorEntry[] = [];
   const { files, missing } = discover(paths.map((p) => resolve(cwd, p)));
@@ -54,11 +62,13 @@ export function loadInventory(paths: string[], cwd: string = process.cwd(), read
 }
 
 export function scan(options: ScanOptions): Report {
-  const { inventory, linked, errors } = loadInventory(options.paths, options.cwd);
+  const scope = reportScope(options);
+  const { inventory, linked, errors: read } = loadInventory(scope?.readPaths ?? options.paths, options.cwd);
+  const errors = scope ? scope.inputErrors(read, options.onContextError) : read;
   const analysis = analyze(inventory, linked);
   const ctx = { inventory, linked, analysis };
   const raw: RawFinding[] = RULES.flatMap((r) => r.check(ctx));
-  const findings = dedupe(raw.map(toFinding)).sort(compareFindings);
+  const findings = dedupe(raw.map(toFinding)).filter((f) => !scope || scope.reports(f.location.file)).sort(compareFindings);
   const roles = analysis.roles.map(roleReport).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const count = (s: Severity) => findings.filter((f) => f.severity === s).length;
   return {
@@ -76,7 +86,7 @@ export function scan(options: ScanOptions): Report {
       warnings: count('warning'),
       notes: count('note'),
       inputErrors: errors.length,
-      partial: errors.length > 0 || roles.some((r) => r.incomplete.length > 0),
+      partial: read.length > 0 || roles.some((r) => r.incomplete.length > 0),
     },
   };
 }
