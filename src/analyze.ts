@@ -33,7 +33,8 @@ export interface Analysis {
   diagnostics: Diagnostic[];
 }
 
-export function analyze(inv: Inventory, linked: Linked): Analysis {
+/** `extraNeeds`: needs of a role that the scan cannot see (the configuration's `needs:`). */
+export function analyze(inv: Inventory, linked: Linked, extraNeeds?: (lr: LinkedRole) => Need[]): Analysis {
   const diagnostics: Diagnostic[] = [];
   const exec = new Map<LinkedRole, TaskDefinition[]>();
   const task = new Map<LinkedRole, TaskDefinition[]>();
@@ -73,7 +74,7 @@ export function analyze(inv: Inventory, linked: Linked): Analysis {
     const kind: RoleKind =
       executionOf.length && taskRoleOf.length ? 'execution-and-task-role' : executionOf.length ? 'execution-role' : taskRoleOf.length ? 'task-role' : 'unused';
     const policySet: PolicySet = { identity: lr.identity, boundary: lr.boundary };
-    const needs = executionOf.flatMap((td) => needsOf.get(td) ?? []);
+    const needs = [...executionOf.flatMap((td) => needsOf.get(td) ?? []), ...(extraNeeds?.(lr) ?? [])];
     const verdicts = needs.map((need) => {
       const ctx = { keys: { ...sessionContext(lr, need), ...contextOf(need) } };
       return { need, decision: oneOf(need, decide(policySet, need.action, need.resource, ctx)) };

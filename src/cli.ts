@@ -6,11 +6,15 @@ import { formatJson } from './report/json.js';
 import { formatText } from './report/text.js';
 import { colors, shouldColor } from './report/color.js';
 import { expandActionPattern, checkActionPattern } from './iam/actions.js';
-import { RULES } from './rules/index.js';
+import { RULE_METAS } from './rules/index.js';
 import { version } from './version.js';
 import { runExplain } from './explain/command.js';
 import type { Report } from './report/types.js';
 import type { Severity } from './model.js';
+import { scanSettings, type ScanSettings } from './config/settings.js';
+import { baselineFindings, baselineText } from './suppress/baseline.js';
+import { InputError } from './sources/nodes.js';
+import { writeFileSync } from 'node:fs';
 
 export const EXIT = { clean: 0, findings: 1, usage: 2, internal: 3 } as const;
 const FAIL_RANK: Record<string, number> = { error: 0, warning: 1, note: 2 };
@@ -44,11 +48,18 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(['error', 'warning', 'note', 'none']).default('error'))
     .option('--color', 'force colored output')
     .option('--no-color', 'disable colored output')
-    .action((paths: string[], opts: { format: 'text' | 'json'; failOn: 'error' | 'warning' | 'note' | 'none'; color?: boolean }) => {
-      const report = scan({ paths });
+    .option('--config <file>', 'configuration file (default: .rolefit.yaml, .yml or .json here or above, up to the git root)')
+    .option('--no-config', 'read no configuration file')
+    .option('--baseline <file>', 'accept the findings listed in this baseline file (default: the configuration\'s baseline)')
+    .option('--write-baseline <file>', 'write the current findings to a baseline file; findings then do not fail the run')
+    .action((paths: string[], opts: ScanFlags, cmd: Command) => {
+      const settings = scanCommandSettings(opts, io);
+      if (!settings) return void (code = EXIT.usage);
+      const report = scan({ paths, ...settings });
       if (opts.format === 'json') io.stdout.write(formatJson(report));
       else io.stdout.write(formatText(report, colors(shouldColor(io.stdout, colorFlag(argv)))));
-      code = exitCodeFor(report, opts.failOn);
+      const failOn = cmd.getOptionValueSource('failOn') === 'cli' ? opts.failOn : (settings.config?.failOn ?? opts.failOn);
+      code = opts.writeBaseline ? writeBaseline(report, opts.writeBaseline, io) : exitCodeFor(report, failOn);
     });
 
   program
@@ -95,9 +106,9 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     .command('rules')
     .description('list the rules with their default severity')
     .action(() => {
-      for (const r of RULES) {
-        const scope = r.meta.needsWorkload ? 'roles used by workloads' : 'every role and policy';
-        io.stdout.write(`${r.meta.id.padEnd(24)} ${r.meta.severity.padEnd(8)} ${scope.padEnd(24)} ${r.meta.title}\n`);
+      for (const meta of RULE_METAS) {
+        const scope = meta.needsWorkload ? 'roles used by workloads' : 'every role and policy';
+        io.stdout.write(`${meta.id.padEnd(24)} ${meta.severity.padEnd(8)} ${scope.padEnd(24)} ${meta.title}\n`);
       }
     });
 
@@ -113,6 +124,48 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     return EXIT.internal;
   }
   return code;
+}
+
+interface ScanFlags {
+  format: 'text' | 'json';
+  failOn: 'error' | 'warning' | 'note' | 'none';
+  color?: boolean;
+  /** A file, false for --no-config, undefined: search. */
+  config?: string | false;
+  baseline?: string;
+  writeBaseline?: string;
+}
+
+/** The configuration and baseline of a scan; undefined (after saying why) when they cannot be read. */
+function scanCommandSettings(opts: ScanFlags, io: Io): ScanSettings | undefined {
+  try {
+    return scanSettings({ cwd: process.cwd(), config: opts.config, baseline: opts.baseline, writingBaseline: opts.writeBaseline !== undefined });
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    io.stderr.write(`rolefit: ${e.loc.file}:${e.loc.line}:${e.loc.column}: ${e.message}\n`);
+    return undefined;
+  }
+}
+
+/**
+ * --write-baseline: records the findings the run reports and those the old baseline accepted (the
+ * stage's own findings are not recorded). Refused when input was unreadable: the baseline would
+ * silently miss its findings.
+ */
+function writeBaseline(report: Report, file: string, io: Io): number {
+  if (report.errors.length > 0) {
+    io.stderr.write(`rolefit: baseline not written: ${report.errors.length} input error${report.errors.length === 1 ? '' : 's'} (the baseline would be incomplete)\n`);
+    return EXIT.usage;
+  }
+  const accepted = baselineFindings(report);
+  try {
+    writeFileSync(file, baselineText(accepted, file, process.cwd()));
+  } catch (e) {
+    io.stderr.write(`rolefit: cannot write baseline ${file}: ${(e as Error).message}\n`);
+    return EXIT.usage;
+  }
+  io.stderr.write(`rolefit: wrote ${accepted.length} finding${accepted.length === 1 ? '' : 's'} to baseline ${file}\n`);
+  return EXIT.clean;
 }
 
 /** Collects a repeatable option's values. */

@@ -1,5 +1,4 @@
-// The pipeline: sources → Inventory → link → analyze → rules → report.
-import { createHash } from 'node:crypto';
+// The pipeline: sources → Inventory → link → analyze → rules → suppress → report.
 import { relative, resolve, sep } from 'node:path';
 import { emptyInventory, mergeInventory, roleName, type Inventory, type Loc, type Severity } from './model.js';
 import { discover } from './sources/discover.js';
@@ -13,11 +12,25 @@ import { suggestPolicy } from './fix/suggest.js';
 import { display } from './model.js';
 import type { Finding, InputErrorEntry, Report, RoleReport } from './report/types.js';
 import { version } from './version.js';
+import type { Config } from './config/load.js';
+import { applyConfigToInventory } from './config/inventory.js';
+import { configuredNeeds } from './config/needs.js';
+import { suppress } from './suppress/index.js';
+import type { Baseline } from './suppress/baseline.js';
+import { fingerprint } from './fingerprint.js';
+
+export { fingerprint };
 
 export interface ScanOptions {
   paths: string[];
   /** Base for the relative paths in locations (default: process.cwd()). */
   cwd?: string;
+  /** The configuration (src/config/load.ts: findConfig, loadConfig); none by default. */
+  config?: Config;
+  /** Findings to accept (src/suppress/baseline.ts: readBaseline). */
+  baseline?: Baseline;
+  /** Today's date, YYYY-MM-DD, for suppression expiry (default: today in UTC). */
+  today?: string;
 }
 
 const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, note: 2 };
@@ -31,7 +44,7 @@ export interface LoadedInventory {
 }
 
 /** The reading stage of a scan: discover the files under `paths`, read each, link roles and policies. */
-export function loadInventory(paths: string[], cwd: string = process.cwd()): LoadedInventory {
+export function loadInventory(paths: string[], cwd: string = process.cwd(), config?: Config): LoadedInventory {
   const rel = (p: string) => relative(cwd, p).split(sep).join('/') || '.';
   const inventory = emptyInventory();
   const errors: InputErrorEntry[] = [];
@@ -47,21 +60,24 @@ export function loadInventory(paths: string[], cwd: string = process.cwd()): Loa
       else throw e;
     }
   }
+  if (config) applyConfigToInventory(inventory, config);
   return { inventory, linked: link(inventory), errors };
 }
 
 export function scan(options: ScanOptions): Report {
-  const { inventory, linked, errors } = loadInventory(options.paths, options.cwd);
-  const analysis = analyze(inventory, linked);
+  const cwd = options.cwd ?? process.cwd();
+  const { inventory, linked, errors } = loadInventory(options.paths, cwd, options.config);
+  const analysis = analyze(inventory, linked, options.config && configuredNeeds(options.config));
   const ctx = { inventory, linked, analysis };
   const raw: RawFinding[] = RULES.flatMap((r) => r.check(ctx));
-  const findings = dedupe(raw.map(toFinding)).sort(compareFindings);
+  const stage = suppress(dedupe(raw.map(toFinding)), inventory, { ...options, cwd });
+  const findings = [...stage.findings, ...stage.raised.map(toFinding)].sort(compareFindings);
   const roles = analysis.roles.map(roleReport).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const count = (s: Severity) => findings.filter((f) => f.severity === s).length;
   return {
     tool: { name: 'rolefit', version: version() },
     findings,
-    suppressed: [],
+    suppressed: stage.suppressed.sort(compareFindings),
     errors,
     roles,
     summary: {
@@ -102,16 +118,6 @@ function toFinding(f: RawFinding): Finding {
     location: loc(f.loc),
   };
   return { ...finding, fingerprint: fingerprint(finding) };
-}
-
-/**
- * What the finding is about, without where it is written: rule, file, role, actions, resources and
- * the message with its `file:line[:col]` references removed, so that edits moving lines keep it.
- */
-export function fingerprint(f: Omit<Finding, 'fingerprint' | 'suppression'>): string {
-  const message = f.message.replace(/:\d+(?::\d+)?\b/g, '');
-  const key = JSON.stringify([f.rule, f.location.file, f.role?.id ?? null, f.actions, f.resources, message]);
-  return createHash('sha256').update(key).digest('hex').slice(0, 32);
 }
 
 function roleReport(ra: RoleAnalysis): RoleReport {

@@ -1,0 +1,29 @@
+// Which roles and files a config entry names: roles by name, ARN or logical id with IAM-style
+// `*`/`?` wildcards (the project's glob engine), files by path globs (picomatch, `**` across
+// directories) relative to the config file's directory.
+import picomatch from 'picomatch';
+import { resolve } from 'node:path';
+import { parseGlob, globMatches } from '../iam/glob.js';
+import { displayPath } from './load.js';
+
+/** A role as findings name it: the name (or id when generated), the ARN with `${Name}` for unknowns, the id. */
+export interface RoleNames {
+  name: string;
+  arn: string;
+  id: string;
+}
+
+/** True when some pattern matches the role's name, ARN or id. */
+export function roleMatches(patterns: string[], role: RoleNames): boolean {
+  const words = [role.name, role.arn, role.id].map((w) => parseGlob(w, { literal: true }));
+  return patterns.some((p) => {
+    const pattern = parseGlob(p);
+    return words.some((w) => globMatches(pattern, w));
+  });
+}
+
+/** A matcher of finding files (relative to `cwd`) against globs relative to `dir`. */
+export function pathMatcher(globs: string[], dir: string, cwd: string): (file: string) => boolean {
+  const match = picomatch(globs, { dot: true });
+  return (file) => match(displayPath(resolve(cwd, file), dir));
+}
