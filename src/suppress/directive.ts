@@ -4,7 +4,7 @@ import { isDate } from '../config/dates.js';
 
 export type Directive = { ok: true; rules: string[]; reason: string; until?: string } | { ok: false; problem: string };
 
-const PAIR = /^([A-Za-z][\w-]*)=(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|(\S+))/;
+const PAIR = /^([A-Za-z][\w-]*)=(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|([^\s"'][^\s]*))/;
 
 /** Parses a directive; `known` says which rule ids exist (an unknown one is a mistake, not a no-op). */
 export function parseDirective(text: string, known: ReadonlySet<string>): Directive {
