@@ -9,7 +9,7 @@ import { ACCOUNT, CONTEXT, serviceTemplate } from './helpers/service-template.js
 const bin = join(import.meta.dirname, '..', 'bin', 'rolefit.js');
 
 function rolefit(cwd: string, ...args: string[]) {
-  const env = { ...process.env, NO_COLOR: '1' };
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
   delete env.FORCE_COLOR;
   const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };

@@ -9,7 +9,7 @@ import type { Loc, Node, PullThroughCacheRule, Severity } from '../model.js';
 import { InputError, get, items, parseJson, parseYamlDocument, str } from '../sources/nodes.js';
 import { actionInfo } from '../iam/catalog.js';
 import { validateConfig } from './generated/validators.js';
-import { describeSchemaError } from './schema-errors.js';
+import { schemaInputError } from './schema-errors.js';
 import { isDate } from './dates.js';
 import { RULE_METAS } from '../rules/index.js';
 
@@ -113,10 +113,7 @@ export function loadConfig(path: string, cwd: string = process.cwd()): Config {
     throw new InputError(`cannot read configuration file: ${(e as Error).message}`, { file, line: 1, column: 1 });
   }
   const root: Node = /\.json$/i.test(abs) ? parseJson(text, file) : (parseYamlDocument(text, file) ?? { kind: 'map', entries: [], loc: { file, line: 1, column: 1 } });
-  if (!validateConfig(toData(root))) {
-    const first = (validateConfig.errors ?? []).map((e) => describeSchemaError(e, root)).sort((a, b) => a.loc.line - b.loc.line || a.loc.column - b.loc.column)[0];
-    throw new InputError(`invalid configuration: ${first.message}`, first.loc);
-  }
+  if (!validateConfig(toData(root))) throw schemaInputError('configuration', validateConfig.errors, root);
   return interpret(root, file, dirname(abs));
 }
 

@@ -1,6 +1,7 @@
 // A JSON Schema error as a message for people: which key (`ignore[0].reason`), what is wrong, and
 // where the offending value is written, found in the positioned node tree the document was read into.
 import type { Loc, Node } from '../model.js';
+import { InputError } from '../sources/nodes.js';
 import type { SchemaError } from './generated/validators.js';
 
 /** What a value of this key must look like, where a pattern would say it badly. */
@@ -73,4 +74,11 @@ export function describeSchemaError(e: SchemaError, root: Node): { message: stri
     default:
       return { message: `${path}: ${e.message ?? e.keyword}`, loc: node.loc };
   }
+}
+
+/** The InputError for a document the schema refused: its first error in reading order. */
+export function schemaInputError(what: string, errors: SchemaError[] | null | undefined, root: Node): InputError {
+  const described = (errors ?? []).map((e) => describeSchemaError(e, root));
+  const first = described.sort((a, b) => a.loc.line - b.loc.line || a.loc.column - b.loc.column)[0] ?? { message: 'does not match its schema', loc: root.loc };
+  return new InputError(`invalid ${what}: ${first.message}`, first.loc);
 }

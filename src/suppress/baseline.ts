@@ -10,7 +10,7 @@ import type { Finding, Report } from '../report/types.js';
 import { SUPPRESSION_RULES } from './rules.js';
 import { InputError, get, parseJson, str, toPlain } from '../sources/nodes.js';
 import { validateBaseline } from '../config/generated/validators.js';
-import { describeSchemaError } from '../config/schema-errors.js';
+import { schemaInputError } from '../config/schema-errors.js';
 import { displayPath } from '../config/load.js';
 import { fingerprint } from '../fingerprint.js';
 
@@ -56,10 +56,7 @@ export function readBaseline(path: string, cwd: string = process.cwd()): Baselin
     throw new InputError(`cannot read baseline: ${(e as Error).message}`, { file, line: 1, column: 1 });
   }
   const root: Node = parseJson(text, file);
-  if (!validateBaseline(toPlain(root))) {
-    const first = (validateBaseline.errors ?? []).map((e) => describeSchemaError(e, root)).sort((a, b) => a.loc.line - b.loc.line || a.loc.column - b.loc.column)[0];
-    throw new InputError(`invalid baseline: ${first.message}`, first.loc);
-  }
+  if (!validateBaseline(toPlain(root))) throw schemaInputError('baseline', validateBaseline.errors, root);
   const list = get(root, 'findings');
   const entries = (list?.kind === 'seq' ? list.items : []).map((n): BaselineEntry => {
     const role = get(n, 'role');

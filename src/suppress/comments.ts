@@ -15,23 +15,27 @@ export interface CommentDirective {
 
 const MARK = 'rolefit:ignore';
 
-/** Where the line's comment starts (-1: none): `#` or `//` outside strings. */
-function commentStart(line: string): number {
+/**
+ * Visits the characters of `line` outside strings until `visit` returns true; returns that index
+ * or -1. A single quote opens a string only where a value starts (YAML's `it's` in plain text
+ * does not); a double quote always does, with backslash escapes.
+ */
+function outsideStrings(line: string, visit: (c: string, i: number) => boolean): number {
   let quote = '';
   for (let i = 0; i < line.length; i++) {
     const c = line[i];
     if (quote) {
       if (c === '\\' && quote === '"') i++;
       else if (c === quote) quote = '';
-      continue;
-    }
-    const prev = i === 0 ? ' ' : line[i - 1];
-    // A single quote opens a string only where a value starts (YAML `it's` in plain text does not).
-    if (c === '"' || (c === "'" && /[\s:[{,=(]/.test(prev))) quote = c;
-    else if (c === '#' && /\s/.test(prev)) return i;
-    else if (c === '/' && line[i + 1] === '/' && /\s/.test(prev)) return i; // not `https://`
+    } else if (c === '"' || (c === "'" && /[\s:[{,=(]/.test(i === 0 ? ' ' : line[i - 1]))) quote = c;
+    else if (visit(c, i)) return i;
   }
   return -1;
+}
+
+/** Where the line's comment starts (-1: none): `#` or `//` after a blank (not `https://`), outside strings. */
+function commentStart(line: string): number {
+  return outsideStrings(line, (c, i) => (c === '#' || (c === '/' && line[i + 1] === '/')) && (i === 0 || /\s/.test(line[i - 1])));
 }
 
 function code(line: string): string {
@@ -45,16 +49,11 @@ const indent = (line: string) => /^[ \t]*/.exec(line)![0].length;
 /** Opened minus closed brackets in the code of a line, strings skipped. */
 function bracketDepth(text: string): number {
   let depth = 0;
-  let quote = '';
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quote) {
-      if (c === '\\' && quote === '"') i++;
-      else if (c === quote) quote = '';
-    } else if (c === '"' || (c === "'" && /[\s:[{,=(]/.test(i === 0 ? ' ' : text[i - 1]))) quote = c;
-    else if (c === '{' || c === '[') depth++;
+  outsideStrings(text, (c) => {
+    if (c === '{' || c === '[') depth++;
     else if (c === '}' || c === ']') depth--;
-  }
+    return false;
+  });
   return depth;
 }
 
