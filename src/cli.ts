@@ -96,10 +96,14 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--color', 'force colored output')
     .option('--no-color', 'disable colored output')
-    .action((role: string | undefined, paths: string[], opts: { action: string; resource?: string; policy?: string[]; boundary?: string[]; context?: string[]; completeContext?: boolean; format: 'text' | 'json' }) => {
+    .option('--config <file>', 'configuration file, for its account, region and partition (default: .rolefit.yaml here or above)')
+    .option('--no-config', 'read no configuration file')
+    .action((role: string | undefined, paths: string[], opts: { action: string; resource?: string; policy?: string[]; boundary?: string[]; context?: string[]; completeContext?: boolean; format: 'text' | 'json'; config?: string | false }) => {
       const positional = role === undefined ? [] : [role, ...paths];
       const lists = { policy: opts.policy ?? [], boundary: opts.boundary ?? [], context: opts.context ?? [] };
-      code = runExplain({ ...opts, ...lists, positional }, io.stdout, io.stderr, colors(shouldColor(io.stdout, colorFlag(argv))));
+      const settings = scanCommandSettings({ config: opts.config, baseline: false }, io);
+      if (!settings) return void (code = EXIT.usage);
+      code = runExplain({ ...opts, ...lists, positional, config: settings.config }, io.stdout, io.stderr, colors(shouldColor(io.stdout, colorFlag(argv))));
     });
 
   program
@@ -137,7 +141,7 @@ interface ScanFlags {
 }
 
 /** The configuration and baseline of a scan; undefined (after saying why) when they cannot be read. */
-function scanCommandSettings(opts: ScanFlags, io: Io): ScanSettings | undefined {
+function scanCommandSettings(opts: { config?: string | false; baseline?: string | false; writeBaseline?: string }, io: Io): ScanSettings | undefined {
   try {
     return scanSettings({ cwd: process.cwd(), config: opts.config, baseline: opts.baseline, writingBaseline: opts.writeBaseline !== undefined });
   } catch (e) {

@@ -1,7 +1,7 @@
 // The configuration, suppressions and baselines through the built CLI: flags, exit codes, messages.
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { workdir } from './helpers/workdir.js';
 import { ACCOUNT, CONTEXT, serviceTemplate } from './helpers/service-template.js';
@@ -57,6 +57,20 @@ describe('rolefit scan with a configuration', () => {
     const r = rolefit(workdir({}), 'rules');
     expect(r.stdout).toMatch(/^invalid-suppression +error +every role and policy +Suppression without a reason/m);
     expect(r.stdout).toMatch(/^stale-baseline +note /m);
+  });
+});
+
+describe('rolefit explain with a configuration', () => {
+  it('takes the account, Region and partition of templates from it', () => {
+    const dir = workdir({ 'worker.yaml': readFileSync(join(import.meta.dirname, '..', 'fixtures', 'ecs-broad-cfn', 'worker.yaml'), 'utf8') });
+    const args = ['explain', 'ExecutionRole', 'worker.yaml', '--action', 'logs:CreateLogStream', '--resource', `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/ecs/x:log-stream:y`];
+    const unknown = rolefit(dir, ...args);
+    expect(unknown.stdout).toMatch(/^depends: /);
+    writeFileSync(join(dir, '.rolefit.yaml'), CONTEXT + 'baseline: not-written-yet.json\n'); // explain reads no baseline
+    const decided = rolefit(dir, ...args);
+    expect(decided.stdout).toMatch(/^allowed: /);
+    expect(decided.code).toBe(0);
+    expect(rolefit(dir, ...args, '--no-config').stdout).toMatch(/^depends: /);
   });
 });
 

@@ -14,8 +14,8 @@ export interface SettingsRequest {
   cwd: string;
   /** A configuration file, or false for none; default: the one findConfig finds. */
   config?: string | false;
-  /** A baseline file; default: the configuration's `baseline`. */
-  baseline?: string;
+  /** A baseline file, or false for none; default: the configuration's `baseline`. */
+  baseline?: string | false;
   /** A baseline is being written: one that does not exist yet is not an error. */
   writingBaseline?: boolean;
 }
@@ -24,7 +24,7 @@ export interface SettingsRequest {
 export function scanSettings(r: SettingsRequest): ScanSettings {
   const path = r.config === false ? undefined : r.config !== undefined ? resolve(r.cwd, r.config) : findConfig(r.cwd);
   const config = path ? loadConfig(path, r.cwd) : undefined;
-  const baselinePath = r.baseline !== undefined ? resolve(r.cwd, r.baseline) : config?.baseline;
+  const baselinePath = r.baseline === false ? undefined : r.baseline !== undefined ? resolve(r.cwd, r.baseline) : config?.baseline;
   const baseline = baselinePath && !(r.writingBaseline && !existsSync(baselinePath)) ? readBaseline(baselinePath, r.cwd) : undefined;
   return { ...(config ? { config } : {}), ...(baseline ? { baseline } : {}) };
 }
