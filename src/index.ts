@@ -5,3 +5,7 @@ export { RULES } from './rules/index.js';
 export { loadInventory } from './scan.js';
 export { explain } from './explain/explain.js';
 export type { Explanation } from './explain/explain.js';
+export { RULE_METAS } from './rules/index.js';
+export { findConfig, loadConfig, type Config } from './config/load.js';
+export { scanSettings } from './config/settings.js';
+export { readBaseline, baselineFindings, baselineText, type Baseline } from './suppress/baseline.js';
