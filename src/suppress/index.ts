@@ -113,7 +113,7 @@ export function suppress(all: Finding[], inventory: Inventory, o: SuppressOption
 }
 
 /** The suppressions written in one scanned file: comments in its text, metadata in its documents. */
-function placedDirectives(file: string, cwd: string, known: ReadonlySet<string>): Array<Omit<PlacedDirective, 'range'> & { range?: [number, number] }> {
+function placedDirectives(file: string, cwd: string, known: ReadonlySet<string>): PlacedDirective[] {
   const path = resolve(cwd, file);
   let text: string;
   try {
@@ -124,7 +124,7 @@ function placedDirectives(file: string, cwd: string, known: ReadonlySet<string>)
     return [];
   }
   if (!text.includes('rolefit')) return [];
-  const out = commentDirectives(text, file).map((c) => ({ directive: parseDirective(c.text, known), loc: c.loc, range: c.range }));
+  const out: PlacedDirective[] = commentDirectives(text, file).map((c) => ({ directive: parseDirective(c.text, known), loc: c.loc, range: c.range }));
   if (DOCUMENT_EXTENSIONS.has(extname(file).toLowerCase()) && /rolefit\.dev\/ignore|\brolefit["']?\s*:(?!ignore)/.test(text)) {
     try {
       const trimmed = text.trimStart();

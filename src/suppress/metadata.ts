@@ -11,8 +11,8 @@ import { parseDirective, type Directive } from './directive.js';
 export interface PlacedDirective {
   directive: Directive;
   loc: Loc;
-  /** The lines it covers (1-based, inclusive). */
-  range: [number, number];
+  /** The lines it covers (1-based, inclusive); undefined when it stands above no code. */
+  range?: [number, number];
 }
 
 export const ANNOTATION = 'rolefit.dev/ignore';
