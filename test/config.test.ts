@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findConfig, loadConfig } from '../src/config/load.js';
+import { pathMatcher } from '../src/config/match.js';
 import { scanSettings } from '../src/config/settings.js';
 import { RULE_METAS } from '../src/rules/index.js';
 import { scan, type ScanOptions } from '../src/scan.js';
@@ -253,5 +254,18 @@ describe('pull-through cache rules the scan cannot see', () => {
     expect(brief(through.findings)).toEqual(['stack.yaml:29 warning excess-resource']);
     expect(through.findings[0].actions).toEqual(['ecr:BatchImportUpstreamImage']);
     expect(through.roles[0].needs.map((n) => n.action)).toContain('ecr:CreateRepository');
+  });
+});
+
+describe('path globs of ignore entries', () => {
+  it('match files and, like .gitignore, the directories above them', () => {
+    const at = (globs: string[]) => pathMatcher(globs, '/repo', '/repo/infra');
+    expect(at(['infra/legacy/**'])('legacy/a.yaml')).toBe(true);
+    expect(at(['./infra/legacy/**'])('legacy/a.yaml')).toBe(true);
+    expect(at(['infra/legacy'])('legacy/deep/a.yaml')).toBe(true);
+    expect(at(['infra/legacy/'])('legacy/a.yaml')).toBe(true);
+    expect(at(['**/*.json'])('legacy/a.yaml')).toBe(false);
+    expect(at(['infra/leg'])('legacy/a.yaml')).toBe(false);
+    expect(at(['legacy/**'])('legacy/a.yaml')).toBe(false); // relative to the config file, not the working directory
   });
 });

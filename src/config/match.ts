@@ -22,8 +22,14 @@ export function roleMatches(patterns: string[], role: RoleNames): boolean {
   });
 }
 
-/** A matcher of finding files (relative to `cwd`) against globs relative to `dir`. */
+/**
+ * A matcher of finding files (relative to `cwd`) against globs relative to `dir`. A glob that
+ * names a directory (`legacy`, `infra/*`) covers the files under it, as in .gitignore.
+ */
 export function pathMatcher(globs: string[], dir: string, cwd: string): (file: string) => boolean {
-  const match = picomatch(globs, { dot: true });
-  return (file) => match(displayPath(resolve(cwd, file), dir));
+  const match = picomatch(globs.map((g) => g.replace(/\/+$/, '')), { dot: true });
+  return (file) => {
+    const parts = displayPath(resolve(cwd, file), dir).split('/');
+    return parts.some((_, i) => match(parts.slice(0, i + 1).join('/')));
+  };
 }
