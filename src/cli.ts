@@ -12,9 +12,8 @@ import { runExplain } from './explain/command.js';
 import type { Report } from './report/types.js';
 import type { Severity } from './model.js';
 import { scanSettings, type ScanSettings } from './config/settings.js';
-import { baselineFindings, baselineText } from './suppress/baseline.js';
+import { writeBaselineFile } from './suppress/baseline.js';
 import { InputError } from './sources/nodes.js';
-import { writeFileSync } from 'node:fs';
 
 export const EXIT = { clean: 0, findings: 1, usage: 2, internal: 3 } as const;
 const FAIL_RANK: Record<string, number> = { error: 0, warning: 1, note: 2 };
@@ -59,7 +58,12 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
       if (opts.format === 'json') io.stdout.write(formatJson(report));
       else io.stdout.write(formatText(report, colors(shouldColor(io.stdout, colorFlag(argv)))));
       const failOn = cmd.getOptionValueSource('failOn') === 'cli' ? opts.failOn : (settings.config?.failOn ?? opts.failOn);
-      code = opts.writeBaseline ? writeBaseline(report, opts.writeBaseline, io) : exitCodeFor(report, failOn);
+      code = exitCodeFor(report, failOn);
+      if (opts.writeBaseline) {
+        const written = writeBaselineFile(report, opts.writeBaseline, process.cwd());
+        io.stderr.write(`rolefit: ${written.message}\n`);
+        code = written.ok ? EXIT.clean : EXIT.usage;
+      }
     });
 
   program
@@ -149,27 +153,6 @@ function scanCommandSettings(opts: { config?: string | false; baseline?: string 
     io.stderr.write(`rolefit: ${e.loc.file}:${e.loc.line}:${e.loc.column}: ${e.message}\n`);
     return undefined;
   }
-}
-
-/**
- * --write-baseline: records the findings the run reports and those the old baseline accepted (the
- * stage's own findings are not recorded). Refused when input was unreadable: the baseline would
- * silently miss its findings.
- */
-function writeBaseline(report: Report, file: string, io: Io): number {
-  if (report.errors.length > 0) {
-    io.stderr.write(`rolefit: baseline not written: ${report.errors.length} input error${report.errors.length === 1 ? '' : 's'} (the baseline would be incomplete)\n`);
-    return EXIT.usage;
-  }
-  const accepted = baselineFindings(report);
-  try {
-    writeFileSync(file, baselineText(accepted, file, process.cwd()));
-  } catch (e) {
-    io.stderr.write(`rolefit: cannot write baseline ${file}: ${(e as Error).message}\n`);
-    return EXIT.usage;
-  }
-  io.stderr.write(`rolefit: wrote ${accepted.length} finding${accepted.length === 1 ? '' : 's'} to baseline ${file}\n`);
-  return EXIT.clean;
 }
 
 /** Collects a repeatable option's values. */

@@ -93,6 +93,9 @@ describe('rolefit scan --write-baseline / --baseline', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toBe('rolefit: baseline not written: 1 input error (the baseline would be incomplete)\n');
     expect(existsSync(join(dir, 'baseline.json'))).toBe(false);
+    const nowhere = rolefit(workdir({ 'stack.yaml': excess }), 'scan', '--write-baseline', 'no/such/dir/baseline.json');
+    expect(nowhere.code).toBe(2);
+    expect(nowhere.stderr).toMatch(/^rolefit: cannot write baseline no\/such\/dir\/baseline\.json: ENOENT/);
   });
 
   it('exits 2 on a baseline that cannot be read', () => {

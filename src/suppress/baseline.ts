@@ -3,7 +3,7 @@
 // role and the finding's fingerprint — never by line, so edits that move lines keep it valid.
 // Files are written relative to the baseline's own directory and the fingerprint is taken with
 // that path, so the baseline matches whichever directory rolefit runs from.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Loc, Node } from '../model.js';
 import type { Finding, Report } from '../report/types.js';
@@ -114,4 +114,20 @@ export function matchBaseline(findings: Finding[], baseline: Baseline, cwd: stri
     if (entry) matched.set(f, entry);
   }
   return { matched, stale: [...open.values()].flat().sort((a, b) => a.loc.line - b.loc.line) };
+}
+
+/**
+ * --write-baseline: writes the baseline of the run to `file`. Refused when input was unreadable:
+ * the baseline would silently miss its findings. Returns what to tell the user.
+ */
+export function writeBaselineFile(report: Report, file: string, cwd: string): { ok: boolean; message: string } {
+  const n = (count: number, what: string) => `${count} ${what}${count === 1 ? '' : 's'}`;
+  if (report.errors.length > 0) return { ok: false, message: `baseline not written: ${n(report.errors.length, 'input error')} (the baseline would be incomplete)` };
+  const accepted = baselineFindings(report);
+  try {
+    writeFileSync(resolve(cwd, file), baselineText(accepted, file, cwd));
+  } catch (e) {
+    return { ok: false, message: `cannot write baseline ${file}: ${(e as Error).message}` };
+  }
+  return { ok: true, message: `wrote ${n(accepted.length, 'finding')} to baseline ${file}` };
 }
