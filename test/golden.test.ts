@@ -16,8 +16,9 @@ describe('golden fixtures', () => {
   for (const name of cases) {
     it(name, () => {
       const dir = join(root, name);
-      // A fixture's own .rolefit.yaml configures its scan (config, suppressions, baseline).
-      const report = scan({ paths: ['.'], cwd: dir, ...scanSettings({ cwd: dir }) });
+      // A fixture's own .rolefit.yaml configures its scan (never one further up the repository).
+      const config = existsSync(join(dir, '.rolefit.yaml')) && '.rolefit.yaml';
+      const report = scan({ paths: ['.'], cwd: dir, ...scanSettings({ cwd: dir, config }) });
       expect(validateReport(report)).toEqual([]);
       const { tool: _tool, ...actual } = report;
       const file = join(dir, 'expected.json');
