@@ -38,45 +38,56 @@ function commentStart(line: string): number {
   return outsideStrings(line, (c, i) => (c === '#' || (c === '/' && line[i + 1] === '/')) && (i === 0 || /\s/.test(line[i - 1])));
 }
 
-function code(line: string): string {
-  const at = commentStart(line);
-  return at < 0 ? line : line.slice(0, at);
+/** What the block scan needs of a line, computed once per line. */
+interface LineInfo {
+  /** The text before its comment. */
+  code: string;
+  /** Where its comment starts, -1 for none. */
+  commentAt: number;
+  /** No code (blank, or only a comment). */
+  noCode: boolean;
+  /** Only white space: a blank line. */
+  empty: boolean;
+  indent: number;
+  /** Opened minus closed brackets in its code. */
+  depth: number;
 }
 
-const isBlank = (line: string) => code(line).trim() === '';
-const indent = (line: string) => /^[ \t]*/.exec(line)![0].length;
-
-/** Opened minus closed brackets in the code of a line, strings skipped. */
-function bracketDepth(text: string): number {
+function lineInfo(line: string): LineInfo {
+  const commentAt = commentStart(line);
+  const code = commentAt < 0 ? line : line.slice(0, commentAt);
   let depth = 0;
-  outsideStrings(text, (c) => {
+  outsideStrings(code, (c) => {
     if (c === '{' || c === '[') depth++;
     else if (c === '}' || c === ']') depth--;
     return false;
   });
-  return depth;
+  return { code, commentAt, noCode: code.trim() === '', empty: line.trim() === '', indent: /^[ \t]*/.exec(line)![0].length, depth };
 }
 
 /** The last line (0-based) of the block that line `t` opens; `t` itself when it opens none. */
 export function blockEnd(lines: string[], t: number): number {
-  const head = code(lines[t]);
-  let depth = bracketDepth(head);
+  return blockEndOf(lines.map(lineInfo), t);
+}
+
+function blockEndOf(info: LineInfo[], t: number): number {
+  let depth = info[t].depth;
   if (depth > 0) {
-    for (let i = t + 1; i < lines.length; i++) {
-      depth += bracketDepth(code(lines[i]));
+    for (let i = t + 1; i < info.length; i++) {
+      depth += info[i].depth;
       if (depth <= 0) return i;
     }
-    return lines.length - 1;
+    return info.length - 1;
   }
   // YAML: deeper-indented lines; a key with its value on the next lines also keeps a sequence
   // written at its own indentation (`Statement:` followed by `- Effect: …`).
-  const base = indent(lines[t]);
-  const opensBlock = /:\s*(?:[|>][-+0-9]*)?\s*$/.test(head);
+  const base = info[t].indent;
+  const opensBlock = /:\s*(?:[|>][-+0-9]*)?\s*$/.test(info[t].code);
   let end = t;
-  for (let i = t + 1; i < lines.length; i++) {
-    if (isBlank(lines[i])) continue;
-    const n = indent(lines[i]);
-    if (n > base || (n === base && opensBlock && /^\s*-(\s|$)/.test(lines[i]))) end = i;
+  for (let i = t + 1; i < info.length; i++) {
+    if (info[i].noCode) continue;
+    const n = info[i].indent;
+    if (n > base || (n === base && opensBlock && /^\s*-(\s|$)/.test(info[i].code))) end = i;
     else break;
   }
   return end;
@@ -86,24 +97,28 @@ export function blockEnd(lines: string[], t: number): number {
 export function commentDirectives(text: string, file: string): CommentDirective[] {
   if (!text.includes(MARK)) return [];
   const lines = text.split(/\r?\n/);
+  const info = lines.map(lineInfo);
+  // The next line of code at or after each line, past comment lines but not past a blank line.
+  const nextCode = new Array<number>(lines.length + 1).fill(-1);
+  for (let i = lines.length - 1; i >= 0; i--) nextCode[i] = !info[i].noCode ? i : info[i].empty ? -1 : nextCode[i + 1];
+  // Stacked directives share their block: find its end once.
+  const ends = new Map<number, number>();
+  const range = (t: number): [number, number] => {
+    let end = ends.get(t);
+    if (end === undefined) ends.set(t, (end = blockEndOf(info, t)));
+    return [t + 1, end + 1];
+  };
   const out: CommentDirective[] = [];
   lines.forEach((line, i) => {
-    const at = commentStart(line);
+    const at = info[i].commentAt;
     if (at < 0) return;
     const mark = line.indexOf(MARK, at);
     // The mark must open the comment's text: `# rolefit:ignore …`, `// rolefit:ignore …`.
     if (mark < 0 || !/^(#|\/\/)\s*$/.test(line.slice(at, mark))) return;
-    const loc = { file, line: i + 1, column: mark + 1 };
-    const directive = { text: line.slice(mark + MARK.length), loc };
-    if (line.slice(0, at).trim() !== '') {
-      out.push({ ...directive, range: [i + 1, blockEnd(lines, i) + 1] });
-      return;
-    }
-    // On lines of its own: the next line of code, past other comment lines but not a blank line.
-    let t = i + 1;
-    while (t < lines.length && lines[t].trim() !== '' && isBlank(lines[t])) t++;
-    if (t < lines.length && !isBlank(lines[t])) out.push({ ...directive, range: [t + 1, blockEnd(lines, t) + 1] });
-    else out.push(directive);
+    const directive = { text: line.slice(mark + MARK.length), loc: { file, line: i + 1, column: mark + 1 } };
+    // After code it covers its own line; on lines of its own, the next line of code.
+    const t = info[i].noCode ? nextCode[i + 1] : i;
+    out.push(t >= 0 ? { ...directive, range: range(t) } : directive);
   });
   return out;
 }
