@@ -58,9 +58,13 @@ export function suppress(all: Finding[], inventory: Inventory, o: SuppressOption
     return level === 'off' ? [] : level ? [{ ...f, severity: level }] : [f];
   });
 
-  const suppressors: Suppressor[] = [];
+  // Inline suppressions by the file they are written in (they apply to no other); then the config's.
+  const inline = new Map<string, Suppressor[]>();
+  const fromConfig: Suppressor[] = [];
   const known = new Set(RULE_METAS.map((m) => m.id));
   for (const file of inventory.files) {
+    const here: Suppressor[] = [];
+    inline.set(file, here);
     for (const p of placedDirectives(file, o.cwd, known)) {
       const d = p.directive;
       if (!d.ok) {
@@ -73,8 +77,8 @@ export function suppress(all: Finding[], inventory: Inventory, o: SuppressOption
       }
       if (!p.range) continue;
       const [from, to] = p.range;
-      suppressors.push({
-        applies: (f) => f.location.file === file && f.location.line >= from && f.location.line <= to && d.rules.includes(f.rule),
+      here.push({
+        applies: (f) => f.location.line >= from && f.location.line <= to && d.rules.includes(f.rule),
         suppression: { kind: 'inline', reason: d.reason, ...(d.until ? { expires: d.until } : {}), location: p.loc },
       });
     }
@@ -85,7 +89,7 @@ export function suppress(all: Finding[], inventory: Inventory, o: SuppressOption
       continue;
     }
     const inPaths = entry.paths.length ? pathMatcher(entry.paths, o.config!.dir, o.cwd) : () => true;
-    suppressors.push({
+    fromConfig.push({
       applies: (f) =>
         (entry.rule === '*' || entry.rule === f.rule) && inPaths(f.location.file) && (entry.roles.length === 0 || (f.role !== null && roleMatches(entry.roles, f.role))),
       suppression: { kind: 'config', reason: entry.reason, ...(entry.expires ? { expires: entry.expires } : {}), location: entry.loc },
@@ -95,7 +99,7 @@ export function suppress(all: Finding[], inventory: Inventory, o: SuppressOption
   const kept: Finding[] = [];
   const suppressed: Finding[] = [];
   for (const f of findings) {
-    const by = suppressors.find((s) => s.applies(f));
+    const by = inline.get(f.location.file)?.find((s) => s.applies(f)) ?? fromConfig.find((s) => s.applies(f));
     if (by) suppressed.push({ ...f, suppression: by.suppression });
     else kept.push(f);
   }
