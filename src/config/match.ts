@@ -13,13 +13,13 @@ export interface RoleNames {
   id: string;
 }
 
-/** True when some pattern matches the role's name, ARN or id. */
-export function roleMatches(patterns: string[], role: RoleNames): boolean {
-  const words = [role.name, role.arn, role.id].map((w) => parseGlob(w, { literal: true }));
-  return patterns.some((p) => {
-    const pattern = parseGlob(p);
-    return words.some((w) => globMatches(pattern, w));
-  });
+/** A test of whether some pattern matches a role's name, ARN or id. */
+export function roleMatcher(patterns: string[]): (role: RoleNames) => boolean {
+  const compiled = patterns.map((p) => parseGlob(p));
+  return (role) => {
+    const words = [role.name, role.arn, role.id].map((w) => parseGlob(w, { literal: true }));
+    return compiled.some((pattern) => words.some((w) => globMatches(pattern, w)));
+  };
 }
 
 /**

@@ -3,14 +3,15 @@
 import { display, roleName, type Need } from '../model.js';
 import type { LinkedRole } from '../link/roles.js';
 import type { Config } from './load.js';
-import { roleMatches } from './match.js';
+import { roleMatcher } from './match.js';
 
 export function configuredNeeds(config: Config): (lr: LinkedRole) => Need[] {
+  const matchers = config.needs.map((n) => roleMatcher(n.roles));
   return (lr) => {
     const r = lr.role;
     const names = { name: roleName(r), arn: display(r.arn), id: r.id };
     return config.needs.flatMap((n, i) =>
-      roleMatches(n.roles, names)
+      matchers[i](names)
         ? n.actions.flatMap((action) =>
             n.resources.map((resource): Need => ({ action, resource, reason: `${n.reason} (configured)`, loc: n.loc, workload: `${config.file}#needs[${i}]` })),
           )

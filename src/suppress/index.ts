@@ -12,7 +12,7 @@ import { RULE_METAS } from '../rules/index.js';
 import { parseJson, parseYaml } from '../sources/nodes.js';
 import type { Config } from '../config/load.js';
 import { isExpired, todayUtc } from '../config/dates.js';
-import { pathMatcher, roleMatches } from '../config/match.js';
+import { pathMatcher, roleMatcher } from '../config/match.js';
 import { commentDirectives } from './comments.js';
 import { parseDirective } from './directive.js';
 import { documentDirectives, type PlacedDirective } from './metadata.js';
@@ -89,9 +89,10 @@ export function suppress(all: Finding[], inventory: Inventory, o: SuppressOption
       continue;
     }
     const inPaths = entry.paths.length ? pathMatcher(entry.paths, o.config!.dir, o.cwd) : () => true;
+    const ofRole = entry.roles.length ? roleMatcher(entry.roles) : undefined;
     fromConfig.push({
       applies: (f) =>
-        (entry.rule === '*' || entry.rule === f.rule) && inPaths(f.location.file) && (entry.roles.length === 0 || (f.role !== null && roleMatches(entry.roles, f.role))),
+        (entry.rule === '*' || entry.rule === f.rule) && inPaths(f.location.file) && (!ofRole || (f.role !== null && ofRole(f.role))),
       suppression: { kind: 'config', reason: entry.reason, ...(entry.expires ? { expires: entry.expires } : {}), location: entry.loc },
     });
   }
