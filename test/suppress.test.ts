@@ -2,6 +2,7 @@
 // bracket blocks), CloudFormation Metadata and Kubernetes annotations; suppressions that expire,
 // and suppressions that cannot suppress (no reason, unknown rule) reported as findings.
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { blockEnd, commentDirectives } from '../src/suppress/comments.js';
@@ -259,5 +260,36 @@ describe('suppressions in files the readers will read', () => {
     writeFileSync(join(dir, 'a.yaml'), 'x: [\n');
     const r = suppress([finding('excess-action', 'a.yaml', 1)], { ...emptyInventory(), files: ['a.yaml'] }, { cwd: dir });
     expect(r.findings).toHaveLength(1);
+  });
+});
+
+describe('the comment scanner on arbitrary text', () => {
+  const fragment = fc.constantFrom('', '  ', '# rolefit:ignore excess-action reason=x', '// rolefit:ignore shared-role', 'a:', 'a: 1', '- b: 2', 'c: {', '}', '[', ']', 'd: "x # rolefit:ignore y"', "e: 'it''s'", 'resource "r" "n" {', 'x = "${y}" # rolefit:ignore excess-action reason="z"');
+  const text = fc.array(fc.tuple(fc.nat({ max: 6 }), fragment), { maxLength: 40 }).map((ls) => ls.map(([n, f]) => ' '.repeat(n) + f).join('\n'));
+
+  it('places every directive within the text, covering lines at or below it', () => {
+    fc.assert(
+      fc.property(text, (t) => {
+        const lines = t.split('\n').length;
+        for (const d of commentDirectives(t, 'f')) {
+          if (!d.range) continue;
+          const [from, to] = d.range;
+          expect(from).toBeGreaterThanOrEqual(d.loc.line);
+          expect(to).toBeGreaterThanOrEqual(from);
+          expect(to).toBeLessThanOrEqual(lines);
+        }
+      }),
+      { numRuns: 300, seed: 20261125 },
+    );
+  });
+
+  it('reads any directive text without throwing; a valid one has a reason', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 60 }), (s) => {
+        const d = parseDirective(s, known);
+        if (d.ok) expect(d.reason.trim()).not.toBe('');
+      }),
+      { numRuns: 300, seed: 20261125 },
+    );
   });
 });
