@@ -6,6 +6,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findConfig, loadConfig } from '../src/config/load.js';
 import { pathMatcher } from '../src/config/match.js';
+import { substituteContext } from '../src/config/inventory.js';
+import { display, emptyInventory, token } from '../src/model.js';
 import { scanSettings } from '../src/config/settings.js';
 import { RULE_METAS } from '../src/rules/index.js';
 import { scan, type ScanOptions } from '../src/scan.js';
@@ -267,5 +269,29 @@ describe('path globs of ignore entries', () => {
     expect(at(['**/*.json'])('legacy/a.yaml')).toBe(false);
     expect(at(['infra/leg'])('legacy/a.yaml')).toBe(false);
     expect(at(['legacy/**'])('legacy/a.yaml')).toBe(false); // relative to the config file, not the working directory
+  });
+});
+
+describe('substituting the deployment context', () => {
+  it('replaces the account, Region, partition and URL suffix tokens of any reader, nothing else', () => {
+    const inv = emptyInventory();
+    const loc = { file: 't.json', line: 1, column: 1 };
+    inv.pullThroughCacheRules.push({ prefix: 'hub', account: token('Account@t.json'), region: token('Region@t.json'), loc });
+    inv.secrets.push({ arn: `arn:${token('AWS::Partition@s.yaml')}:secretsmanager:${token('AWS::Region@s.yaml')}:${token('AWS::AccountId@s.yaml')}:secret:${token('Param:Name@s.yaml')}`, loc });
+    inv.kmsKeys.push({ arn: `${token('AWS::URLSuffix@s.yaml')}`, aliases: [], loc });
+    inv.diagnostics.push({ rule: 'unresolved-reference', severity: 'note', message: `depends on ${token('AWS::Region@s.yaml')}`, loc });
+    substituteContext(inv, { account: '111122223333', region: 'eu-west-1', partition: 'aws-cn' });
+    expect(inv.pullThroughCacheRules[0]).toMatchObject({ account: '111122223333', region: 'eu-west-1' });
+    expect(display(inv.secrets[0].arn)).toBe('arn:aws-cn:secretsmanager:eu-west-1:111122223333:secret:${Param:Name}');
+    expect(inv.kmsKeys[0].arn).toBe('amazonaws.com.cn');
+    expect(display(inv.diagnostics[0].message)).toBe('depends on ${AWS::Region}');
+  });
+
+  it('replaces only what is configured', () => {
+    const inv = emptyInventory();
+    inv.kmsKeys.push({ arn: `${token('AWS::AccountId@s.yaml')}/${token('AWS::Region@s.yaml')}`, aliases: [token('AWS::Region@s.yaml')], loc: { file: 's.yaml', line: 1, column: 1 } });
+    substituteContext(inv, { region: 'us-east-2' });
+    expect(display(inv.kmsKeys[0].arn)).toBe('${AWS::AccountId}/us-east-2');
+    expect(inv.kmsKeys[0].aliases).toEqual(['us-east-2']);
   });
 });

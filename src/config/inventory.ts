@@ -28,7 +28,7 @@ export function applyConfigToInventory(inv: Inventory, config: Config): void {
 }
 
 /**
- * Replaces, in every string of the inventory, the tokens of an unknown account, Region or
+ * Replaces, in every string of the inventory's model objects, the tokens of an unknown account, Region or
  * partition by the configured values. It runs before linking, so a role ARN and the resources a
  * task needs meet the same literal values and verdicts that hung on the tokens are decided.
  * What the readers derived from a token while reading (a CloudFormation condition on
@@ -57,5 +57,6 @@ export function substituteContext(inv: Inventory, context: DeploymentContext): v
       else if (v !== null && typeof v === 'object') walk(v as Record<string, unknown>);
     }
   };
-  walk(inv as unknown as Record<string, unknown>);
+  // Diagnostics stay as read: they describe the text, where the value was unknown.
+  for (const [key, list] of Object.entries(inv)) if (key !== 'diagnostics' && key !== 'files') walk(list as unknown[]);
 }
