@@ -44,7 +44,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     .description('scan files and directories (CloudFormation, ECS task definitions, IAM dumps, policy files)')
     .argument('[paths...]', 'files or directories to scan', ['.'])
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(['error', 'warning', 'note', 'none']).default('error'))
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity (overrides the configuration\'s fail-on)').choices(['error', 'warning', 'note', 'none']).default('error'))
     .option('--color', 'force colored output')
     .option('--no-color', 'disable colored output')
     .option('--config <file>', 'configuration file (default: .rolefit.yaml, .yml or .json here or above, up to the git root)')
