@@ -4,13 +4,16 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { scan } from './scan.js';
 import { colors, shouldColor } from './report/color.js';
 import { expandActionPattern, checkActionPattern } from './iam/actions.js';
-import { RULES } from './rules/index.js';
+import { RULE_METAS } from './rules/index.js';
 import { version } from './version.js';
 import { runExplain } from './explain/command.js';
 import { runFix } from './fix/command.js';
 import { emitReport, FORMATS, parseOutputSpec, type FormatName, type OutputSpec } from './report/formats.js';
 import type { InputErrorEntry, Report } from './report/types.js';
 import type { Severity } from './model.js';
+import { scanSettings, type ScanSettings } from './config/settings.js';
+import { writeBaselineFile } from './suppress/baseline.js';
+import { InputError } from './sources/nodes.js';
 
 export const EXIT = { clean: 0, findings: 1, usage: 2, internal: 3 } as const;
 const FAIL_RANK: Record<string, number> = { error: 0, warning: 1, note: 2 };
@@ -43,14 +46,26 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     .addOption(new Option('-f, --format <format>', 'output format').choices([...FORMATS]).default('text'))
     .option('-o, --output <format=file>', 'also write the report in FORMAT to FILE (repeatable), e.g. sarif=rolefit.sarif', collectOutput)
     .option('--context <path>', 'read PATH for context only: report just the findings in the files of PATHS (repeatable)', collect)
-    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(['error', 'warning', 'note', 'none']).default('error'))
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity (overrides the configuration\'s fail-on)').choices(['error', 'warning', 'note', 'none']).default('error'))
     .option('--color', 'force colored output')
     .option('--no-color', 'disable colored output')
-    .action((paths: string[], opts: { format: FormatName; output?: OutputSpec[]; context?: string[]; failOn: 'error' | 'warning' | 'note' | 'none'; color?: boolean }) => {
-      const report = scan({ paths, context: opts.context, onContextError: (e) => io.stderr.write(contextWarning(e)) });
+    .option('--config <file>', 'configuration file (default: .rolefit.yaml, .yml or .json here or above, up to the git root)')
+    .option('--no-config', 'read no configuration file')
+    .option('--baseline <file>', 'accept the findings listed in this baseline file (default: the configuration\'s baseline)')
+    .option('--write-baseline <file>', 'write the current findings to a baseline file; findings then do not fail the run')
+    .action((paths: string[], opts: ScanFlags, cmd: Command) => {
+      const settings = scanCommandSettings(opts, io);
+      if (!settings) return void (code = EXIT.usage);
+      const report = scan({ paths, ...settings, context: opts.context, onContextError: (e) => io.stderr.write(contextWarning(e)) });
       const color = colors(shouldColor(io.stdout, colorFlag(argv)));
       const written = emitReport(report, { format: opts.format, output: opts.output ?? [], color }, io);
-      code = written ? exitCodeFor(report, opts.failOn) : EXIT.usage;
+      const failOn = cmd.getOptionValueSource('failOn') === 'cli' ? opts.failOn : (settings.config?.failOn ?? opts.failOn);
+      code = written ? exitCodeFor(report, failOn) : EXIT.usage;
+      if (written && opts.writeBaseline) {
+        const baseline = writeBaselineFile(report, opts.writeBaseline, process.cwd());
+        io.stderr.write(`rolefit: ${baseline.message}\n`);
+        code = baseline.ok ? EXIT.clean : EXIT.usage;
+      }
     });
 
   program
@@ -87,10 +102,14 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--color', 'force colored output')
     .option('--no-color', 'disable colored output')
-    .action((role: string | undefined, paths: string[], opts: { action: string; resource?: string; policy?: string[]; boundary?: string[]; context?: string[]; completeContext?: boolean; format: 'text' | 'json' }) => {
+    .option('--config <file>', 'configuration file, for its account, region and partition (default: .rolefit.yaml here or above)')
+    .option('--no-config', 'read no configuration file')
+    .action((role: string | undefined, paths: string[], opts: { action: string; resource?: string; policy?: string[]; boundary?: string[]; context?: string[]; completeContext?: boolean; format: 'text' | 'json'; config?: string | false }) => {
       const positional = role === undefined ? [] : [role, ...paths];
       const lists = { policy: opts.policy ?? [], boundary: opts.boundary ?? [], context: opts.context ?? [] };
-      code = runExplain({ ...opts, ...lists, positional }, io.stdout, io.stderr, colors(shouldColor(io.stdout, colorFlag(argv))));
+      const settings = scanCommandSettings({ config: opts.config, baseline: false }, io);
+      if (!settings) return void (code = EXIT.usage);
+      code = runExplain({ ...opts, ...lists, positional, config: settings.config }, io.stdout, io.stderr, colors(shouldColor(io.stdout, colorFlag(argv))));
     });
 
   program
@@ -106,9 +125,9 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     .command('rules')
     .description('list the rules with their default severity')
     .action(() => {
-      for (const r of RULES) {
-        const scope = r.meta.needsWorkload ? 'roles used by workloads' : 'every role and policy';
-        io.stdout.write(`${r.meta.id.padEnd(24)} ${r.meta.severity.padEnd(8)} ${scope.padEnd(24)} ${r.meta.title}\n`);
+      for (const meta of RULE_METAS) {
+        const scope = meta.needsWorkload ? 'roles used by workloads' : 'every role and policy';
+        io.stdout.write(`${meta.id.padEnd(24)} ${meta.severity.padEnd(8)} ${scope.padEnd(24)} ${meta.title}\n`);
       }
     });
 
@@ -124,6 +143,29 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     return EXIT.internal;
   }
   return code;
+}
+
+interface ScanFlags {
+  format: FormatName;
+  output?: OutputSpec[];
+  context?: string[];
+  failOn: 'error' | 'warning' | 'note' | 'none';
+  color?: boolean;
+  /** A file, false for --no-config, undefined: search. */
+  config?: string | false;
+  baseline?: string;
+  writeBaseline?: string;
+}
+
+/** The configuration and baseline of a scan; undefined (after saying why) when they cannot be read. */
+function scanCommandSettings(opts: { config?: string | false; baseline?: string | false; writeBaseline?: string }, io: Io): ScanSettings | undefined {
+  try {
+    return scanSettings({ cwd: process.cwd(), config: opts.config, baseline: opts.baseline, writingBaseline: opts.writeBaseline !== undefined });
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    io.stderr.write(`rolefit: ${e.loc.file}:${e.loc.line}:${e.loc.column}: ${e.message}\n`);
+    return undefined;
+  }
 }
 
 /** Collects a repeatable option's values. */

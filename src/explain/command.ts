@@ -8,6 +8,7 @@ import { formatExplainText } from '../report/explain-text.js';
 import { explain } from './explain.js';
 import { ExplainUsageError, parseContext, requestAction, requestResource, resourceNote } from './request.js';
 import { policyTarget, RoleLookupError, roleTarget, type Target } from './target.js';
+import type { Config } from '../config/load.js';
 
 export interface ExplainOptions {
   /** ROLE then PATHS, as given (empty in --policy mode). */
@@ -20,6 +21,8 @@ export interface ExplainOptions {
   completeContext?: boolean;
   format: 'text' | 'json';
   cwd?: string;
+  /** The configuration: its account, Region and partition stand for a template's unknown ones. */
+  config?: Config;
 }
 
 interface Out {
@@ -89,7 +92,7 @@ function resolveTarget(opts: ExplainOptions): Target {
   if (opts.boundary.length > 0) throw new ExplainUsageError('--boundary goes with --policy; a role found in PATHS brings its own boundary');
   const [role, ...paths] = opts.positional;
   if (role === undefined) throw new ExplainUsageError('give a ROLE (with the PATHS that define it) or --policy FILE');
-  return roleTarget(role, paths.length > 0 ? paths : ['.'], opts.cwd);
+  return roleTarget(role, paths.length > 0 ? paths : ['.'], opts.cwd, opts.config);
 }
 
 function inputError(l: { file: string; line: number; column: number }, message: string): string {

@@ -10,6 +10,7 @@ import { readInputFile } from '../sources/index.js';
 import { InputError } from '../sources/nodes.js';
 import { loadInventory } from '../scan.js';
 import { ExplainUsageError } from './request.js';
+import type { Config } from '../config/load.js';
 
 export interface InputProblem {
   message: string;
@@ -40,8 +41,8 @@ export class RoleLookupError extends ExplainUsageError {
   }
 }
 
-export function roleTarget(ref: string, paths: string[], cwd: string = process.cwd()): Target {
-  const { linked, errors } = loadInventory(paths, cwd);
+export function roleTarget(ref: string, paths: string[], cwd: string = process.cwd(), config?: Config): Target {
+  const { linked, errors } = loadInventory(paths, cwd, { config });
   const lr = findRole(ref, linked.roles, linked.findRole, errors);
   const role = lr.role;
   const roleContext: Record<string, string[]> = { 'aws:PrincipalArn': [role.arn] };
