@@ -117,8 +117,14 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     .description('print the least-privilege replacement for each role with excess or missing permissions, in the syntax of its source; --write applies it to CloudFormation templates and JSON policy files')
     .argument('[paths...]', 'files or directories to scan', ['.'])
     .option('--write', 'rewrite CloudFormation templates and JSON policy files in place (only fixes that are certain and verified by a new scan)')
-    .action((paths: string[], opts: { write?: boolean }) => {
-      code = runFix({ paths, write: opts.write }, io.stdout, io.stderr);
+    .option('--config <file>', 'configuration file (default: .rolefit.yaml, .yml or .json here or above, up to the git root)')
+    .option('--no-config', 'read no configuration file')
+    .option('--baseline <file>', 'leave the findings of this baseline file alone (default: the configuration\'s baseline)')
+    .action((paths: string[], opts: { write?: boolean; config?: string | false; baseline?: string }) => {
+      // What the configuration, inline suppressions or the baseline accept is not fixed.
+      const settings = scanCommandSettings(opts, io);
+      if (!settings) return void (code = EXIT.usage);
+      code = runFix({ paths, write: opts.write, settings }, io.stdout, io.stderr);
     });
 
   program

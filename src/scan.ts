@@ -122,7 +122,7 @@ function loc(l: Loc) {
   return { file: l.file, line: l.line, column: l.column };
 }
 
-function toFinding(f: RawFinding): Finding {
+export function toFinding(f: RawFinding): Finding {
   const actions = [...new Set(f.actions ?? [])].sort();
   const finding = {
     rule: f.rule,

@@ -499,3 +499,22 @@ describe('rolefit fix --write: file details', () => {
     expect(verify(['.'], dir, new Map([['worker.yaml', 'Resources: [\n']]), ['ExecutionRole'])[0]).toMatch(/^worker\.yaml:\d+:\d+: invalid YAML/);
   });
 });
+
+describe('fix leaves alone what the user accepted', () => {
+  it('a finding suppressed inline (or by the baseline, the configuration) is not fixed', () => {
+    const dir = copyFixture('ecs-fix-inline-cfn');
+    const file = join(dir, 'orders.yaml');
+    const text = readFileSync(file, 'utf8');
+    // The worker's pulls from every repository are accepted, with a reason.
+    const accepted = text.replace(
+      '        - PolicyName: pull\n',
+      '        # rolefit:ignore excess-resource reason="the worker pulls images named at deploy time"\n        - PolicyName: pull\n',
+    );
+    writeFileSync(file, accepted);
+    const r = fix(dir, false);
+    expect(r.stdout).toContain('role ApiExecutionRole');
+    expect(r.stdout).not.toContain('role WorkerExecutionRole');
+    fix(dir, true);
+    expect(readFileSync(file, 'utf8')).toContain('# rolefit:ignore excess-resource reason="the worker pulls images named at deploy time"\n        - PolicyName: pull\n');
+  });
+});

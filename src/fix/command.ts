@@ -7,7 +7,10 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { display, roleName, type Diagnostic, type Node } from '../model.js';
-import { loadInventory, type LoadedInventory } from '../scan.js';
+import { loadInventory, toFinding, type LoadedInventory } from '../scan.js';
+import { suppress } from '../suppress/index.js';
+import { configuredNeeds } from '../config/needs.js';
+import type { ScanSettings } from '../config/settings.js';
 import { analyze } from '../analyze.js';
 import { RULES } from '../rules/index.js';
 import type { RawFinding } from '../rules/rule.js';
@@ -24,6 +27,9 @@ export interface FixOptions {
   paths: string[];
   write?: boolean;
   cwd?: string;
+  /** The configuration and baseline: what they suppress is not fixed, and their account/Region apply. */
+  settings?: ScanSettings;
+  today?: string;
 }
 
 interface Out {
@@ -38,10 +44,14 @@ interface Pass {
   fixes: RoleFix[];
 }
 
-function run(paths: string[], cwd: string, readFrom?: (p: string) => string): Pass {
-  const loaded = loadInventory(paths, cwd, { readFrom });
-  const analysis = analyze(loaded.inventory, loaded.linked);
-  const findings = RULES.flatMap((r) => r.check({ inventory: loaded.inventory, linked: loaded.linked, analysis }));
+function run(paths: string[], cwd: string, o: Pick<FixOptions, 'settings' | 'today'>, readFrom?: (p: string) => string): Pass {
+  const config = o.settings?.config;
+  const loaded = loadInventory(paths, cwd, { readFrom, config });
+  const analysis = analyze(loaded.inventory, loaded.linked, config && configuredNeeds(config));
+  // What the user suppressed (inline, configuration, baseline) or turned off is not "fixed" away.
+  const raw = RULES.flatMap((r) => r.check({ inventory: loaded.inventory, linked: loaded.linked, analysis }));
+  const kept = new Set(suppress(raw.map(toFinding), loaded.inventory, { cwd, config, baseline: o.settings?.baseline, today: o.today }).findings.map((f) => f.fingerprint));
+  const findings = raw.filter((f) => kept.has(toFinding(f).fingerprint));
   const diagnostics: Diagnostic[] = [...loaded.inventory.diagnostics, ...loaded.linked.diagnostics, ...analysis.diagnostics];
   return { loaded, findings, fixes: planFixes(analysis, findings, diagnostics) };
 }
@@ -61,7 +71,7 @@ interface Rendered {
 
 export function runFix(opts: FixOptions, stdout: Out, stderr: Out): number {
   const cwd = opts.cwd ?? process.cwd();
-  const pass = run(opts.paths, cwd);
+  const pass = run(opts.paths, cwd, opts);
   for (const e of pass.loaded.errors) stderr.write(`${formatLoc(e.location)}: input error: ${e.message}\n`);
   if (pass.loaded.errors.length) {
     stderr.write('rolefit: fix needs every input readable (a fix computed from part of the infrastructure could remove what the rest needs); nothing changed\n');
@@ -88,7 +98,7 @@ export function runFix(opts: FixOptions, stdout: Out, stderr: Out): number {
       edited.set(r.file, next);
       writable.add(r);
     }
-    const failed = verify(opts.paths, cwd, edited, [...writable].map((r) => r.fix.ra.linked.role.id));
+    const failed = verify(opts.paths, cwd, edited, [...writable].map((r) => r.fix.ra.linked.role.id), opts);
     for (const r of writable) {
       if (failed.length) r.uncertain.push(`a scan of the edited template still reports: ${failed.join('; ')}; nothing written`);
     }
@@ -230,7 +240,7 @@ function trustAdvice(r: Rendered): string[] {
  * Scans the inputs again with `edited` texts in place of their files (through copies) and lists the
  * excess or missing findings left on `roles`.
  */
-export function verify(paths: string[], cwd: string, edited: Map<string, string>, roles: string[]): string[] {
+export function verify(paths: string[], cwd: string, edited: Map<string, string>, roles: string[], o: Pick<FixOptions, 'settings' | 'today'> = {}): string[] {
   if (edited.size === 0) return [];
   const dir = mkdtempSync(join(tmpdir(), 'rolefit-fix-'));
   try {
@@ -241,7 +251,7 @@ export function verify(paths: string[], cwd: string, edited: Map<string, string>
       writeFileSync(copy, text);
       copies.set(resolve(cwd, file), copy);
     });
-    const pass = run(paths, cwd, (p) => copies.get(p) ?? p);
+    const pass = run(paths, cwd, o, (p) => copies.get(p) ?? p);
     const problems = pass.loaded.errors.map((e) => `${formatLoc(e.location)}: ${e.message}`);
     for (const f of pass.findings) {
       if (f.role && roles.includes(f.role.linked.role.id) && f.severity !== 'note' && (FIXED_RULES as readonly string[]).includes(f.rule)) {
