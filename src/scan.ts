@@ -5,6 +5,7 @@ import { emptyInventory, mergeInventory, roleName, type Inventory, type Loc, typ
 import { discover } from './sources/discover.js';
 import { readInputFile } from './sources/index.js';
 import { InputError } from './sources/nodes.js';
+import { isTerraformFile, mergeTerraform, readTerraform } from './sources/terraform/index.js';
 import { link, type Linked } from './link/roles.js';
 import { analyze, type RoleAnalysis } from './analyze.js';
 import { RULES } from './rules/index.js';
@@ -38,6 +39,7 @@ export function loadInventory(paths: string[], cwd: string = process.cwd()): Loa
   const { files, missing } = discover(paths.map((p) => resolve(cwd, p)));
   for (const m of missing) errors.push({ message: 'no such file or directory', location: { file: rel(m), line: 1, column: 1 } });
   for (const path of files) {
+    if (isTerraformFile(path)) continue; // read as modules, below
     const file = rel(path);
     try {
       mergeInventory(inventory, readInputFile(path, file).inventory);
@@ -47,6 +49,8 @@ export function loadInventory(paths: string[], cwd: string = process.cwd()): Loa
       else throw e;
     }
   }
+  const terraform = files.filter(isTerraformFile);
+  if (terraform.length) mergeTerraform(inventory, readTerraform(terraform, rel), errors);
   return { inventory, linked: link(inventory), errors };
 }
 
