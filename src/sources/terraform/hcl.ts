@@ -45,26 +45,47 @@ export function textOf(src: HclFile, n: SyntaxNode): string {
 export function readHclFile(text: string, file: string): HclBody {
   const src: HclFile = { file, text };
   const root = parseHcl(text);
-  const bad = firstError(root);
-  if (bad) throw new InputError(`invalid HCL: ${describeError(src, bad)}`, locOf(src, bad));
+  const bad = firstError(root, []);
+  if (bad) syntaxError(src, bad.node, bad.ancestors);
   const body = root.children.find((c) => c.type === 'body');
   return body ? readBody(src, body) : { attributes: new Map(), blocks: [] };
 }
 
-function firstError(n: SyntaxNode): SyntaxNode | undefined {
-  if (n.missing) return n;
+function firstError(n: SyntaxNode, ancestors: SyntaxNode[]): { node: SyntaxNode; ancestors: SyntaxNode[] } | undefined {
+  if (n.missing) return { node: n, ancestors };
   for (const c of n.children) {
-    const e = firstError(c);
+    const e = firstError(c, [...ancestors, n]);
     if (e) return e;
   }
   return undefined;
 }
 
-function describeError(src: HclFile, n: SyntaxNode): string {
-  if (n.type !== 'ERROR') return `missing ${JSON.stringify(n.type)}`;
+/** Tokens the grammar names, as a user writes them. */
+const TOKEN_TEXT: Record<string, string> = {
+  quoted_template_end: '"',
+  quoted_template_start: '"',
+  block_end: '}',
+  object_end: '}',
+  tuple_end: ']',
+  template_interpolation_end: '}',
+  template_directive_end: '}',
+  heredoc_identifier: 'the heredoc end marker',
+};
+
+function syntaxError(src: HclFile, n: SyntaxNode, ancestors: SyntaxNode[]): never {
+  if (n.type !== 'ERROR') {
+    const what = TOKEN_TEXT[n.type] ?? n.type;
+    const shown = what.startsWith('the ') ? what : JSON.stringify(what);
+    // What the missing token closes: the nearest enclosing construct that starts before it.
+    const opener = [...ancestors].reverse().find((a) => a.start < n.start) ?? ancestors[0] ?? n;
+    const open = locOf(src, opener);
+    // An unclosed string runs to the end of the file: point at where it starts.
+    if (what === '"') throw new InputError('invalid HCL: unterminated string (no closing quote)', open);
+    throw new InputError(`invalid HCL: missing ${shown} to close what starts at line ${open.line}, column ${open.column}`, locOf(src, n));
+  }
   const text = textOf(src, n).split('\n')[0].trim();
   const shown = text.length > 40 ? text.slice(0, 40) + '…' : text;
-  return shown ? `unexpected ${JSON.stringify(shown)}` : 'unexpected end of file (an unclosed block, bracket or string?)';
+  throw new InputError(shown ? `invalid HCL: unexpected ${JSON.stringify(shown)}` : 'invalid HCL: unexpected end of file (an unclosed block, bracket or string?)', locOf(src, n));
 }
 
 function readBody(src: HclFile, body: SyntaxNode): HclBody {
