@@ -267,6 +267,35 @@ const FUNCTIONS: Record<string, Fn> = {
     if (keys.some((x) => x === undefined)) return c.unknown();
     return { kind: 'map', entries: keys.map((key, i) => ({ key: key!, keyLoc: ks[i].loc, value: vs[i] })), loc: c.loc };
   },
+  basename: ([p], c) => (str(p) === undefined ? c.unknown() : scalar(str(p)!.replace(/\/+$/, '').split('/').pop() ?? '', c.loc)),
+  dirname: ([p], c) => {
+    const s = str(p);
+    if (s === undefined) return c.unknown();
+    const i = s.replace(/\/+$/, '').lastIndexOf('/');
+    return scalar(i < 0 ? '.' : i === 0 ? '/' : s.slice(0, i), c.loc);
+  },
+  startswith: ([s, p], c) => (str(s) === undefined || str(p) === undefined ? c.unknown() : scalar(str(s)!.startsWith(str(p)!), c.loc)),
+  endswith: ([s, p], c) => (str(s) === undefined || str(p) === undefined ? c.unknown() : scalar(str(s)!.endsWith(str(p)!), c.loc)),
+  substr: ([s, o, l], c) => {
+    const [v, off, len] = [str(s), Number(str(o)), Number(str(l))];
+    if (v === undefined || !Number.isInteger(off) || !Number.isInteger(len)) return c.unknown();
+    const chars = [...v];
+    const start = off < 0 ? chars.length + off : off;
+    return scalar(chars.slice(start, len < 0 ? undefined : start + len).join(''), c.loc);
+  },
+  reverse: ([l], c) => (list(l) ? seq([...list(l)!].reverse(), c.loc) : c.unknown()),
+  sort: ([l], c) => {
+    const items = list(l);
+    if (!items || !items.every((i) => str(i) !== undefined)) return c.unknown();
+    return seq([...items].sort((a, b) => (str(a)! < str(b)! ? -1 : str(a)! > str(b)! ? 1 : 0)), c.loc);
+  },
+  coalescelist: (args, c) => {
+    for (const a of args) {
+      if (a.kind !== 'seq') return c.unknown();
+      if (a.items.length) return a;
+    }
+    return c.unknown();
+  },
 };
 FUNCTIONS.tuple = FUNCTIONS.tolist;
 
