@@ -54,21 +54,10 @@ function unknownOf(n: SyntaxNode, scope: Scope, loc: Loc): Node {
 
 function evalNode(n: SyntaxNode, scope: Scope, loc: Loc): Node {
   switch (n.type) {
-    case 'expression': {
-      const parts = named(n);
-      if (parts.length === 0) return scalar(null, loc);
-      const [base, ...postfix] = parts;
-      if (base.type === 'variable_expr') {
-        const root = textOf(scope.src, base);
-        const steps = toSteps(postfix, scope);
-        const local = scope.vars.get(root);
-        if (local !== undefined) return traverse(local, steps, scope, loc, textOf(scope.src, n));
-        return scope.reference(root, steps, loc, textOf(scope.src, n));
-      }
-      // `(expr)` is an expression inside an expression.
-      const value = evaluate(base, scope);
-      return postfix.length ? traverse(value, toSteps(postfix, scope), scope, loc, textOf(scope.src, n)) : value;
-    }
+    case 'expression':
+      return term(named(n), scope, loc);
+    case 'variable_expr':
+      return term([n], scope, loc);
     case 'literal_value':
       return evaluate(named(n)[0], scope);
     case 'numeric_lit':
@@ -117,7 +106,7 @@ function evalNode(n: SyntaxNode, scope: Scope, loc: Loc): Node {
       return evaluate(named(n)[0], scope);
     case 'unary_operation': {
       const op = n.children[0] && !n.children[0].named ? n.children[0].type : '';
-      const v = evaluate(named(n)[0], scope);
+      const v = term(named(n), scope, loc);
       if (op === '!' && v.kind === 'scalar' && typeof v.value === 'boolean') return scalar(!v.value, loc);
       if (op === '-' && v.kind === 'scalar' && v.value !== null && !isUnknown(v) && !Number.isNaN(Number(v.value))) return scalar(-Number(v.value), loc);
       return unknownOf(n, scope, loc);
@@ -126,6 +115,25 @@ function evalNode(n: SyntaxNode, scope: Scope, loc: Loc): Node {
       return binary(n, scope, loc);
   }
   return unknownOf(n, scope, loc);
+}
+
+/**
+ * A value with its traversals: `var.a.b[0]`, `f(x)[1]`, `(expr).k`. The grammar writes these as
+ * siblings (inside an expression, or directly as the operand of an operator).
+ */
+function term(parts: SyntaxNode[], scope: Scope, loc: Loc): Node {
+  if (parts.length === 0) return scalar(null, loc);
+  const [base, ...postfix] = parts;
+  const expr = () => scope.src.text.slice(parts[0].start, parts[parts.length - 1].end);
+  if (base.type === 'variable_expr') {
+    const root = textOf(scope.src, base);
+    const steps = toSteps(postfix, scope);
+    const local = scope.vars.get(root);
+    if (local !== undefined) return traverse(local, steps, scope, loc, expr());
+    return scope.reference(root, steps, loc, expr());
+  }
+  const value = evaluate(base, scope);
+  return postfix.length ? traverse(value, toSteps(postfix, scope), scope, loc, expr()) : value;
 }
 
 /** An object key: a bare name is itself, anything else (`(var.x)`, `"a"`, `"${x}"`) is evaluated. */
@@ -187,53 +195,65 @@ export function traverse(value: Node, steps: Step[], scope: Scope, loc: Loc, exp
 
 interface Piece {
   text?: string;
-  /** Strip markers: `~` trims the whitespace before (left) or after (right) the directive. */
+  node?: SyntaxNode;
+  /** `~` strip markers: the blanks before (left) or after (right) the interpolation or directive go. */
   stripBefore?: boolean;
   stripAfter?: boolean;
-  node?: SyntaxNode;
+}
+
+/** How the literal text of one template is read from the source. */
+interface Literal {
+  (from: number, to: number): string;
 }
 
 function template(n: SyntaxNode, scope: Scope, loc: Loc): Node {
-  const pieces = templatePieces(n, scope);
-  // A lone interpolation keeps its value's type (`"${var.list}"` is the list).
-  const real = pieces.filter((p) => p.node || p.text);
-  if (real.length === 1 && real[0].node?.type === 'template_interpolation') {
-    return evaluate(named(real[0].node).find((c) => c.type === 'expression')!, scope);
-  }
-  const s = renderPieces(pieces, scope, loc);
-  if (n.type === 'heredoc_template' && textOf(scope.src, n).startsWith('<<-')) return scalar(dedent(s), loc);
-  return scalar(s, loc);
-}
-
-/** The literal text and the interpolations/directives of a template, in order. */
-function templatePieces(n: SyntaxNode, scope: Scope): Piece[] {
   const src = scope.src;
   const heredoc = n.type === 'heredoc_template';
-  const parts = n.children.filter((c) => c.type === 'template_interpolation' || c.type === 'template_directive');
-  // The literal text is what lies between the parts (tree-sitter leaves blanks out of template_literal).
+  // The text is what lies between the interpolations and directives (tree-sitter's template_literal
+  // nodes leave blanks out), from after the opening quote or heredoc line to the closing one.
   let from: number;
   let to: number;
   if (heredoc) {
     const ids = n.children.filter((c) => c.type === 'heredoc_identifier');
     from = src.text.indexOf('\n', ids[0].end) + 1;
-    const close = ids[1] ?? ids[0];
-    to = ids.length > 1 ? src.text.lastIndexOf('\n', close.start - 1) + 1 : n.end;
+    to = ids.length > 1 ? src.text.lastIndexOf('\n', ids[1].start - 1) + 1 : n.end;
     if (to < from) to = from;
   } else {
-    from = n.children[0] && !n.children[0].named ? n.children[0].end : n.children.find((c) => c.type === 'quoted_template_start')?.end ?? n.start;
-    const end = n.children.find((c) => c.type === 'quoted_template_end');
-    to = end ? end.start : n.end;
+    from = n.children.find((c) => c.type === 'quoted_template_start')?.end ?? n.start;
+    to = n.children.find((c) => c.type === 'quoted_template_end')?.start ?? n.end;
   }
-  const literal = (a: number, b: number): string => {
-    const raw = src.text.slice(a, b);
+  // `<<-` drops the indentation common to the template's non-blank lines, in its source text.
+  let cut = 0;
+  if (heredoc && textOf(src, n).startsWith('<<-')) {
+    const indents = src.text.slice(from, to).split('\n').filter((l) => l.trim() !== '').map((l) => /^[ \t]*/.exec(l)![0].length);
+    cut = indents.length ? Math.min(...indents) : 0;
+  }
+  const literal: Literal = (a, b) => {
+    let raw = src.text.slice(a, b);
+    if (cut) {
+      const dedent = (line: string) => line.slice(Math.min(cut, /^[ \t]*/.exec(line)![0].length));
+      raw = raw.split('\n').map((line, i) => (i > 0 || src.text[a - 1] === '\n' ? dedent(line) : line)).join('\n');
+    }
     return heredoc ? raw.replace(/\$\$\{/g, '${').replace(/%%\{/g, '%{') : unescapeQuoted(raw);
   };
+  const pieces = piecesOf(n.children, from, to, literal, scope);
+  // A lone interpolation keeps its value's type (`"${var.list}"` is the list).
+  const real = pieces.filter((p) => p.node || p.text);
+  if (real.length === 1 && real[0].node?.type === 'template_interpolation') {
+    return evaluate(real[0].node.children.find((c) => c.type === 'expression')!, scope);
+  }
+  return scalar(render(pieces, scope, loc, literal), loc);
+}
+
+/** The literal text and the interpolations/directives among `children`, between `from` and `to`. */
+function piecesOf(children: SyntaxNode[], from: number, to: number, literal: Literal, scope: Scope): Piece[] {
   const pieces: Piece[] = [];
   let at = from;
-  for (const p of parts) {
+  for (const p of children) {
+    if (p.type !== 'template_interpolation' && p.type !== 'template_directive') continue;
     if (p.start > at) pieces.push({ text: literal(at, p.start) });
-    // `${~ x ~}`, `%{~ if … ~}`: the text check covers both forms.
-    const whole = src.text.slice(p.start, p.end);
+    // `${~ x ~}`, `%{~ if … ~}…%{~ endif ~}`: the outer markers, read from the text.
+    const whole = scope.src.text.slice(p.start, p.end);
     pieces.push({ node: p, stripBefore: whole.charAt(2) === '~', stripAfter: /~\s*\}$/.test(whole) });
     at = p.end;
   }
@@ -241,80 +261,62 @@ function templatePieces(n: SyntaxNode, scope: Scope): Piece[] {
   return pieces;
 }
 
-function renderPieces(pieces: Piece[], scope: Scope, loc: Loc): string {
+/** Renders pieces; `edges` strips the blanks at the start and end (markers of an enclosing directive). */
+function render(pieces: Piece[], scope: Scope, loc: Loc, literal: Literal, edges: { start?: boolean; end?: boolean } = {}): string {
   let out = '';
   for (let i = 0; i < pieces.length; i++) {
     const p = pieces[i];
     if (p.text !== undefined) {
       let t = p.text;
-      if (pieces[i - 1]?.stripAfter) t = t.replace(/^\s+/, '');
-      if (pieces[i + 1]?.stripBefore) t = t.replace(/\s+$/, '');
+      if (i === 0 ? edges.start : pieces[i - 1].stripAfter) t = t.replace(/^\s+/, '');
+      if (i === pieces.length - 1 ? edges.end : pieces[i + 1].stripBefore) t = t.replace(/\s+$/, '');
       out += t;
-      continue;
-    }
-    const node = p.node!;
-    if (node.type === 'template_interpolation') {
-      out += stringify(evaluate(named(node).find((c) => c.type === 'expression')!, scope), scope, loc);
+    } else if (p.node!.type === 'template_interpolation') {
+      out += stringify(evaluate(p.node!.children.find((c) => c.type === 'expression')!, scope), scope, loc);
     } else {
-      out += directive(named(node)[0], scope, loc);
+      out += directive(named(p.node!)[0], scope, loc, literal);
     }
   }
   return out;
 }
 
-function directive(d: SyntaxNode, scope: Scope, loc: Loc): string {
+/** Whether a directive marker node (`%{ else ~}`) strips on its left or right. */
+const stripsLeft = (scope: Scope, m: SyntaxNode | undefined) => !!m && scope.src.text.slice(m.start, m.end).charAt(2) === '~';
+const stripsRight = (scope: Scope, m: SyntaxNode | undefined) => !!m && /~\s*\}$/.test(scope.src.text.slice(m.start, m.end));
+
+/** The body of a directive between two of its markers. */
+function body(open: SyntaxNode, close: SyntaxNode | undefined, parent: SyntaxNode, scope: Scope, loc: Loc, literal: Literal): string {
+  const end = close ? close.start : parent.end;
+  const inner = parent.children.filter((c) => c.start >= open.end && c.end <= end);
+  return render(piecesOf(inner, open.end, end, literal, scope), scope, loc, literal, { start: stripsRight(scope, open), end: stripsLeft(scope, close) });
+}
+
+function directive(d: SyntaxNode, scope: Scope, loc: Loc, literal: Literal): string {
   if (d.type === 'template_if') {
     const intro = d.children.find((c) => c.type === 'template_if_intro')!;
+    const elseIntro = d.children.find((c) => c.type === 'template_else_intro');
+    const end = d.children.find((c) => c.type === 'template_if_end');
     const cond = evaluate(intro.children.find((c) => c.type === 'expression')!, scope);
-    const elseAt = d.children.findIndex((c) => c.type === 'template_else_intro');
-    const body = d.children.filter((c) => !['template_if_intro', 'template_if_end'].includes(c.type));
-    const thenPart = elseAt >= 0 ? d.children.slice(1, elseAt) : body;
-    const elsePart = elseAt >= 0 ? d.children.slice(elseAt + 1, -1) : [];
-    if (cond.kind === 'scalar' && typeof cond.value === 'boolean') return renderRange(cond.value ? thenPart : elsePart, d, scope, loc);
-    return scope.tokens.name(`if#${hash(textOf(scope.src, d))}`);
+    if (!(cond.kind === 'scalar' && typeof cond.value === 'boolean')) return scope.tokens.name(`if#${hash(textOf(scope.src, d))}`);
+    if (cond.value) return body(intro, elseIntro ?? end, d, scope, loc, literal);
+    return elseIntro ? body(elseIntro, end, d, scope, loc, literal) : '';
   }
   if (d.type === 'template_for') {
     const start = d.children.find((c) => c.type === 'template_for_start')!;
+    const end = d.children.find((c) => c.type === 'template_for_end');
     const ids = start.children.filter((c) => c.type === 'identifier').map((c) => textOf(scope.src, c));
-    const coll = evaluate(start.children.find((c) => c.type === 'expression')!, scope);
-    const body = d.children.filter((c) => c.type !== 'template_for_start' && c.type !== 'template_for_end');
-    const entries = collectionEntries(coll);
+    const entries = collectionEntries(evaluate(start.children.find((c) => c.type === 'expression')!, scope));
     if (!entries) return scope.tokens.name(`for#${hash(textOf(scope.src, d))}`);
     let out = '';
     for (const [k, v] of entries) {
       const vars = new Map(scope.vars);
-      if (ids.length === 2) vars.set(ids[0], k), vars.set(ids[1], v);
+      if (ids.length === 2) vars.set(ids[0], k).set(ids[1], v);
       else vars.set(ids[0], v);
-      out += renderRange(body, d, { ...scope, vars }, loc);
+      out += body(start, end, d, { ...scope, vars }, loc, literal);
     }
     return out;
   }
   return scope.tokens.name(`directive#${hash(textOf(scope.src, d))}`);
-}
-
-/** Renders the children of a directive between two of its markers, literal text included. */
-function renderRange(children: SyntaxNode[], parent: SyntaxNode, scope: Scope, loc: Loc): string {
-  if (children.length === 0) return '';
-  const pseudo: SyntaxNode = { ...parent, type: 'quoted_template', children: children, start: children[0].start, end: children[children.length - 1].end };
-  const pieces: Piece[] = [];
-  let at = pseudo.start;
-  const parts = children.filter((c) => c.type === 'template_interpolation' || c.type === 'template_directive');
-  for (const p of parts) {
-    if (p.start > at) pieces.push({ text: scope.src.text.slice(at, p.start) });
-    pieces.push({ node: p });
-    at = p.end;
-  }
-  if (pseudo.end > at) pieces.push({ text: scope.src.text.slice(at, pseudo.end) });
-  // Text around markers: the strip markers of the enclosing directive apply at its edges.
-  return renderPieces(pieces, scope, loc);
-}
-
-/** `<<-` heredocs drop the indentation common to all non-blank lines. */
-function dedent(s: string): string {
-  const lines = s.split('\n');
-  const indents = lines.filter((l) => l.trim() !== '').map((l) => /^[ \t]*/.exec(l)![0].length);
-  const cut = indents.length ? Math.min(...indents) : 0;
-  return lines.map((l) => l.slice(Math.min(cut, /^[ \t]*/.exec(l)![0].length))).join('\n');
 }
 
 /** A value inside a string: primitives as text; an unknown stays its token. */
@@ -387,16 +389,20 @@ function forExpr(n: SyntaxNode, scope: Scope, loc: Loc): Node {
   return isObject ? { kind: 'map', entries: objEntries, loc } : seq(items, loc);
 }
 
+const OPERATORS = new Set(['==', '!=', '<', '>', '<=', '>=', '+', '-', '*', '/', '%', '&&', '||']);
+
 function binary(n: SyntaxNode, scope: Scope, loc: Loc): Node {
-  const [l, r] = named(n);
-  const op = n.children.find((c) => !c.named)?.type ?? '';
-  const a = evaluate(l, scope);
+  const at = n.children.findIndex((c) => !c.named && OPERATORS.has(c.type));
+  const op = at >= 0 ? n.children[at].type : '';
+  const left = n.children.slice(0, at).filter((c) => c.named && c.type !== 'comment');
+  const right = n.children.slice(at + 1).filter((c) => c.named && c.type !== 'comment');
+  const a = term(left, scope, locOf(scope.src, left[0] ?? n));
   // Short-circuit logic with a known left side.
   if ((op === '&&' || op === '||') && a.kind === 'scalar' && typeof a.value === 'boolean') {
     if (op === '&&' && !a.value) return scalar(false, loc);
     if (op === '||' && a.value) return scalar(true, loc);
   }
-  const b = evaluate(r, scope);
+  const b = term(right, scope, locOf(scope.src, right[0] ?? n));
   if (op === '==' || op === '!=') {
     const [pa, pb] = [JSON.stringify(toPlain(a)), JSON.stringify(toPlain(b))];
     if (hasToken(pa) || hasToken(pb)) {

@@ -154,10 +154,18 @@ const FUNCTIONS: Record<string, Fn> = {
         ok = false;
         return '';
       }
-      const s = stringify(arg, c.scope, c.loc);
+      let s = stringify(arg, c.scope, c.loc);
       if (spec.endsWith('q')) return JSON.stringify(s);
-      if (spec.endsWith('d') && typeof arg.value === 'number') return String(Math.trunc(arg.value));
-      return s;
+      if (spec.endsWith('d')) {
+        if (Number.isNaN(Number(arg.value))) ok = false;
+        s = String(Math.trunc(Number(arg.value)));
+      }
+      // Width: `%5s`, `%-5s`, `%05d`.
+      const [, flags, width] = /^([-+ #0]*)(\d*)/.exec(spec)!;
+      const w = Number(width || 0);
+      if (s.length >= w) return s;
+      if (flags.includes('-')) return s.padEnd(w);
+      return flags.includes('0') && spec.endsWith('d') ? (s.startsWith('-') ? '-' + s.slice(1).padStart(w - 1, '0') : s.padStart(w, '0')) : s.padStart(w);
     });
     return ok ? scalar(out, c.loc) : c.unknown();
   },

@@ -83,8 +83,11 @@ export function readTerraform(paths: string[], relPath: (abs: string) => string)
   return result;
 }
 
-/** The root module of a directory: variables from terraform.tfvars and *.auto.tfvars (as Terraform loads them). */
-function rootModule(dir: string, config: ReturnType<ConfigLoader['load']>, loader: ConfigLoader, relPath: (abs: string) => string, files: Set<string>): ModuleInstance {
+/**
+ * The root module of a directory: variables from terraform.tfvars and *.auto.tfvars (as Terraform
+ * loads them). Exported for tests.
+ */
+export function rootModule(dir: string, config: ReturnType<ConfigLoader['load']>, loader: ConfigLoader, relPath: (abs: string) => string, files = new Set<string>()): ModuleInstance {
   const scopeName = relPath(dir);
   const tokens = new Tokens(scopeName === '' ? '.' : scopeName);
   const dep: Deployment = {
