@@ -11,7 +11,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import type { MessagePort, Worker } from 'node:worker_threads';
 
 /** A syntax node: the tree-sitter node type, its span (UTF-16 offsets into the text) and position (0-based). */
 export interface SyntaxNode {
@@ -109,7 +109,13 @@ let bridge: Bridge | undefined;
 /** How long a parse may take before the parser is presumed dead (a parse of 4k lines takes ~0.1 s). */
 const TIMEOUT_MS = 120_000;
 
+/** worker_threads, loaded on the first parse: a scan without .tf files does not pay for it. */
+function threads(): typeof import('node:worker_threads') {
+  return process.getBuiltinModule('node:worker_threads');
+}
+
 function start(): Bridge {
+  const { MessageChannel, Worker } = threads();
   const { port1, port2 } = new MessageChannel();
   const flag = new SharedArrayBuffer(4);
   const worker = new Worker(WORKER, { eval: true, workerData: { port: port2, flag, files: treeSitterFiles() }, transferList: [port2] });
@@ -130,7 +136,7 @@ export function parseHcl(text: string): SyntaxNode {
     bridge = undefined;
     throw new Error('the HCL parser did not answer');
   }
-  const reply = receiveMessageOnPort(port)?.message as { types: string[]; buf: Int32Array } | { error: string } | undefined;
+  const reply = threads().receiveMessageOnPort(port)?.message as { types: string[]; buf: Int32Array } | { error: string } | undefined;
   if (!reply) throw new Error('the HCL parser gave no answer');
   if ('error' in reply) {
     // A broken runtime stays broken: start afresh next time.
