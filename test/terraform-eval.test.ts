@@ -87,17 +87,17 @@ describe('references', () => {
       ].join('\n'),
     };
     expect(value('[aws_iam_role.r.arn, aws_iam_role.r.name, aws_iam_role.r.unique_id, aws_iam_role.gen.arn]', files)).toEqual([
-      'arn:${aws_partition}:iam::${aws_account_id}:role/svc/exec',
+      'arn:aws:iam::${aws_account_id}:role/svc/exec',
       'exec',
       '${aws_iam_role.r.unique_id}',
-      'arn:${aws_partition}:iam::${aws_account_id}:role/${aws_iam_role.gen.name}',
+      'arn:aws:iam::${aws_account_id}:role/${aws_iam_role.gen.name}',
     ]);
-    // A log group's arn has no ":*": it names the group, not its streams.
-    expect(value('aws_cloudwatch_log_group.g.arn', files)).toBe('arn:${aws_partition}:logs:us-west-2:${aws_account_id}:log-group:/ecs/app');
+    // The provider's region decides the partition. A log group's arn has no ":*": it names the group, not its streams.
+    expect(value('aws_cloudwatch_log_group.g.arn', files)).toBe('arn:aws:logs:us-west-2:${aws_account_id}:log-group:/ecs/app');
     expect(value('[aws_ecr_repository.repo.repository_url, aws_kms_key.k.arn, data.aws_partition.p.partition, data.aws_region.here.name]', files)).toEqual([
-      '${aws_account_id}.dkr.ecr.us-west-2.${aws_dns_suffix}/app',
-      'arn:${aws_partition}:kms:us-west-2:${aws_account_id}:key/${aws_kms_key.k.key_id}',
-      '${aws_partition}',
+      '${aws_account_id}.dkr.ecr.us-west-2.amazonaws.com/app',
+      'arn:aws:kms:us-west-2:${aws_account_id}:key/${aws_kms_key.k.key_id}',
+      'aws',
       'us-west-2',
     ]);
   });

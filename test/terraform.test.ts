@@ -326,10 +326,10 @@ resource "aws_ecr_pull_through_cache_rule" "hub" {
 `,
     });
     expect(inv.secrets.map((s) => [display(s.arn), s.name, display(s.kmsKeyId!)])).toEqual([
-      ['arn:${aws_partition}:secretsmanager:us-east-2:${aws_account_id}:secret:app/db-??????', 'app/db', 'arn:${aws_partition}:kms:us-east-2:${aws_account_id}:key/${aws_kms_key.k.key_id}'],
+      ['arn:aws:secretsmanager:us-east-2:${aws_account_id}:secret:app/db-??????', 'app/db', 'arn:aws:kms:us-east-2:${aws_account_id}:key/${aws_kms_key.k.key_id}'],
     ]);
-    expect(inv.parameters.map((p) => [display(p.arn), p.kmsKeyId])).toEqual([['arn:${aws_partition}:ssm:us-east-2:${aws_account_id}:parameter/app/token', 'alias/app']]);
-    expect(inv.kmsKeys[0].aliases.map(display)).toEqual(['${aws_kms_key.k.key_id}', 'alias/app', 'arn:${aws_partition}:kms:us-east-2:${aws_account_id}:alias/app']);
+    expect(inv.parameters.map((p) => [display(p.arn), p.kmsKeyId])).toEqual([['arn:aws:ssm:us-east-2:${aws_account_id}:parameter/app/token', 'alias/app']]);
+    expect(inv.kmsKeys[0].aliases.map(display)).toEqual(['${aws_kms_key.k.key_id}', 'alias/app', 'arn:aws:kms:us-east-2:${aws_account_id}:alias/app']);
     expect(inv.pullThroughCacheRules.map((r) => [r.prefix, r.region])).toEqual([['docker-hub', 'us-east-2']]);
   });
 });

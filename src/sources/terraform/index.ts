@@ -16,6 +16,7 @@ import { computedAttribute, contextOf, hclAttributeSource } from './attributes.j
 import { ConfigLoader, ModuleInstance, type Deployment, type ResourceInstance } from './module.js';
 import { InventoryBuilder, PLAN_ORIGIN, RESOURCE_TYPES, type BlockView, type ResourceView } from './resources.js';
 import { isNull, Tokens } from './values.js';
+import { regionPartition } from './region.js';
 import type { HclBody } from './hcl.js';
 
 export function isTerraformFile(path: string): boolean {
@@ -114,6 +115,10 @@ export function rootModule(dir: string, config: ReturnType<ConfigLoader['load']>
       values.set(k, evaluate(a.expr, { ...root.scope(a.src), reference: (_r, _s, loc, expr) => tokens.unknown(expr, loc) }));
     }
   }
+  // The default provider's region, when the configuration gives it, decides the partition.
+  const region = root.region();
+  const partition = regionPartition(region);
+  if (partition) dep.partition = partition;
   return root;
 }
 

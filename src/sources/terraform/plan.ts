@@ -5,6 +5,7 @@
 import { type Inventory, type Loc, type Node } from '../../model.js';
 import { get, InputError } from '../nodes.js';
 import { computedAttribute } from './attributes.js';
+import { regionPartition } from './region.js';
 import { InventoryBuilder, RESOURCE_TYPES, type BlockView, type ResourceView } from './resources.js';
 import { getKey, isNull, text, Tokens } from './values.js';
 
@@ -98,9 +99,10 @@ export function readTerraformPlan(root: Node, file: string): Inventory {
     return undefined;
   };
   const providerRegion = text(get(get(get(get(get(get(root, 'configuration'), 'provider_config'), 'aws'), 'expressions'), 'region'), 'constant_value'));
+  const region = dataValue('aws_region', ['name', 'region']) ?? providerRegion;
   const context = {
-    partition: dataValue('aws_partition', ['partition']) ?? tokens.name('aws_partition'),
-    region: dataValue('aws_region', ['name', 'region']) ?? providerRegion ?? tokens.name('aws_region'),
+    partition: dataValue('aws_partition', ['partition']) ?? (region && regionPartition(region)) ?? tokens.name('aws_partition'),
+    region: region ?? tokens.name('aws_region'),
     account: dataValue('aws_caller_identity', ['account_id']) ?? tokens.name('aws_account_id'),
   };
 
