@@ -38,7 +38,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
 
   program
     .command('scan', { isDefault: true })
-    .description('scan files and directories (CloudFormation, ECS task definitions, IAM dumps, policy files)')
+    .description('scan files and directories (CloudFormation, Terraform modules and plans, ECS task definitions, IAM dumps, policy files)')
     .argument('[paths...]', 'files or directories to scan', ['.'])
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(['error', 'warning', 'note', 'none']).default('error'))
