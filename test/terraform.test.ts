@@ -11,7 +11,7 @@ import { traceLoads } from './helpers/trace-loads.js';
 
 const repo = join(import.meta.dirname, '..');
 
-function inventory(files: Record<string, string>, paths = ['.']) {
+function inventory(files: Record<string, string | Buffer>, paths = ['.']) {
   const dir = writeTree(files);
   return { ...loadInventory(paths, dir), dir };
 }
@@ -368,6 +368,29 @@ describe('module directories', () => {
   it('reports a missing local module directory', () => {
     const { inventory: inv } = inventory({ 'main.tf': 'module "gone" {\n  source = "./nowhere"\n}\n' });
     expect(inv.diagnostics.map((d) => [d.severity, d.message])).toEqual([['warning', 'module "gone": no .tf files in nowhere']]);
+  });
+});
+
+describe('hostile input', () => {
+  it('refuses nesting deeper than it can read, and text that is not UTF-8, and reads the rest', () => {
+    const { inventory: inv, errors } = inventory({
+      'deep/main.tf': `locals {\n  x = ${'['.repeat(50000)}${']'.repeat(50000)}\n}\n`,
+      'binary/main.tf': Buffer.from('resource "aws_iam_role" "r" {\n  name = "\xff"\n}\n', 'latin1'),
+      'ok/main.tf': `resource "aws_iam_role" "ok" {\n  name = "ok"\n  ${TRUST}\n}\n`,
+    });
+    expect(errors.map((e) => [e.location.file, e.message.split(' (')[0]])).toEqual([
+      ['binary/main.tf', 'file is not valid UTF-8 text'],
+      ['deep', 'input too deeply nested or too large to process'],
+    ]);
+    expect(inv.roles.map((r) => r.name)).toEqual(['ok']);
+  });
+
+  it('reports a module that calls itself, and a cycle of locals leaves them unknown', () => {
+    const { inventory: inv } = inventory({
+      'main.tf': `module "again" {\n  source = "./"\n}\nlocals {\n  a = local.b\n  b = local.a\n}\nresource "aws_iam_role" "r" {\n  name = local.a\n  ${TRUST}\n}\n`,
+    });
+    expect(inv.diagnostics.map((d) => [d.rule, d.loc.line])).toEqual([['invalid-input', 1]]);
+    expect(display(inv.roles[0].name)).toMatch(/^\$\{local\.[ab]\}$/);
   });
 });
 

@@ -6,7 +6,7 @@ import { ConfigLoader, type ModuleInstance } from '../../src/sources/terraform/m
 import { rootModule } from '../../src/sources/terraform/index.js';
 
 /** Writes `files` (path → text) under a new temporary directory and returns it. */
-export function writeTree(files: Record<string, string>): string {
+export function writeTree(files: Record<string, string | Buffer>): string {
   const dir = mkdtempSync(join(tmpdir(), 'rolefit-tf-'));
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, path)), { recursive: true });

@@ -6,14 +6,14 @@
 // its input variables), not again on its own. The others are root modules: one deployment each,
 // whose tokens (`${aws_account_id}`, `${aws_region}`, `${aws_partition}`) are shared by all the
 // modules it calls.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { mergeInventory, type Inventory, type Node } from '../../model.js';
 import { InputError } from '../nodes.js';
 import { textOf, readHclFile } from './hcl.js';
 import { evaluate } from './eval.js';
 import { computedAttribute, contextOf, hclAttributeSource } from './attributes.js';
-import { ConfigLoader, ModuleInstance, type Deployment, type ResourceInstance } from './module.js';
+import { ConfigLoader, ModuleInstance, readText, type Deployment, type ResourceInstance } from './module.js';
 import { InventoryBuilder, PLAN_ORIGIN, RESOURCE_TYPES, type BlockView, type ResourceView } from './resources.js';
 import { isNull, Tokens } from './values.js';
 import { regionPartition } from './region.js';
@@ -34,8 +34,10 @@ export interface TerraformResult {
 export function readTerraform(paths: string[], relPath: (abs: string) => string): TerraformResult {
   const loader = new ConfigLoader(relPath);
   const result: TerraformResult = { inventory: new InventoryBuilder().inv, errors: [], addresses: new Set() };
-  const fail = (e: unknown) => {
+  const fail = (e: unknown, dir: string) => {
     if (e instanceof InputError) result.errors.push({ message: e.message, location: e.loc });
+    // Hostile nesting exhausts the stack in the parser's tree or the evaluator.
+    else if (e instanceof RangeError) result.errors.push({ message: `input too deeply nested or too large to process (${e.message})`, location: { file: relPath(dir), line: 1, column: 1 } });
     else throw e;
   };
   const dirs = [...new Set(paths.map((p) => dirname(p)))];
@@ -44,7 +46,7 @@ export function readTerraform(paths: string[], relPath: (abs: string) => string)
     try {
       loaded.set(dir, loader.load(dir));
     } catch (e) {
-      fail(e);
+      fail(e, dir);
     }
   }
   // Directories called as local modules by another scanned directory are read through the call.
@@ -53,7 +55,7 @@ export function readTerraform(paths: string[], relPath: (abs: string) => string)
     for (const block of config.modules.values()) {
       const source = block.body.attributes.get('source');
       const literal = source && /^"(\.\.?\/[^"$]*)"$/.exec(textOf(source.src, source.expr).trim());
-      if (literal) called.add(resolve(config.dir, literal[1]));
+      if (literal && resolve(config.dir, literal[1]) !== config.dir) called.add(resolve(config.dir, literal[1]));
     }
   }
   const builder = new InventoryBuilder();
@@ -76,7 +78,7 @@ export function readTerraform(paths: string[], relPath: (abs: string) => string)
       }
       builder.inv.diagnostics.push(...root.dep.diagnostics);
     } catch (e) {
-      fail(e);
+      fail(e, dir);
     }
   }
   result.inventory = builder.finish();
@@ -109,7 +111,7 @@ export function rootModule(dir: string, config: ReturnType<ConfigLoader['load']>
     const path = join(dir, name);
     const file = relPath(path);
     files.add(file);
-    const body: HclBody = readHclFile(readFileSync(path, 'utf8').replace(/^\uFEFF/, ''), file);
+    const body: HclBody = readHclFile(readText(path, file), file);
     // A variables file holds values only: any reference in it is unknown.
     for (const [k, a] of body.attributes) {
       values.set(k, evaluate(a.expr, { ...root.scope(a.src), reference: (_r, _s, loc, expr) => tokens.unknown(expr, loc) }));

@@ -1,10 +1,10 @@
 // Terraform modules: a directory's .tf files as one configuration, instantiated as the root module
 // or as a module call (with its input variables), with resource instances for `count` and
 // `for_each` and the references between them resolved lazily.
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { display, type Diagnostic, type Loc, type Node } from '../../model.js';
-import { readFileSync } from 'node:fs';
+import { InputError, LineIndex } from '../nodes.js';
 import { readHclFile, textOf, type HclAttribute, type HclBlock, type HclBody, type HclFile } from './hcl.js';
 import { collectionEntries, evaluate, traverse, type Scope, type Step } from './eval.js';
 import { computedAttribute, hclAttributeSource } from './attributes.js';
@@ -53,8 +53,7 @@ export class ConfigLoader {
       const path = join(dir, name);
       const file = this.relPath(path);
       config.files.push(file);
-      const body = readHclFile(readFileSync(path, 'utf8').replace(/^\uFEFF/, ''), file);
-      addBody(config, body);
+      addBody(config, readHclFile(readText(path, file), file));
     }
     return config;
   }
@@ -66,6 +65,29 @@ export class ConfigLoader {
     } catch {
       return false;
     }
+  }
+}
+
+/** Files larger than this are refused (a .tf file is text a person writes). */
+const MAX_HCL_BYTES = 32 * 1024 * 1024;
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** A .tf or .tfvars file's text; too large or not UTF-8 is an input error of the file. */
+export function readText(path: string, file: string): string {
+  const at = { file, line: 1, column: 1 };
+  let bytes: Buffer;
+  try {
+    if (statSync(path).size > MAX_HCL_BYTES) throw new InputError(`file is over the limit of ${MAX_HCL_BYTES / 1048576} MiB for HCL; refused`, at);
+    bytes = readFileSync(path);
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw new InputError(`cannot read file: ${(e as Error).message}`, at);
+  }
+  try {
+    return utf8.decode(bytes).replace(/^\uFEFF/, '');
+  } catch {
+    const lenient = bytes.toString('utf8');
+    throw new InputError('file is not valid UTF-8 text', { file, ...new LineIndex(lenient).pos(Math.max(0, lenient.indexOf('\uFFFD'))) });
   }
 }
 
@@ -426,6 +448,11 @@ export class ModuleInstance {
       return undefined;
     }
     const dir = resolve(this.config.dir, source);
+    for (let m: ModuleInstance | undefined = this; m; m = m.parent?.mod) {
+      if (m.config.dir !== dir) continue;
+      this.dep.diagnostics.push({ rule: 'invalid-input', severity: 'error', message: `module "${name}" calls ${this.dep.relPath(dir) || '.'}, which is already being evaluated: a module cannot call itself (Terraform rejects the cycle)`, loc: block.loc });
+      return undefined;
+    }
     if (!this.dep.loader.exists(dir)) {
       this.dep.diagnostics.push({ rule: 'unresolved-reference', severity: 'warning', message: `module "${name}": no .tf files in ${this.dep.relPath(dir)}`, loc: block.loc });
       return undefined;
