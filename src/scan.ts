@@ -50,7 +50,7 @@ export function loadInventory(paths: string[], cwd: string = process.cwd()): Loa
     }
   }
   const terraform = files.filter(isTerraformFile);
-  if (terraform.length) mergeTerraform(inventory, readTerraform(terraform, rel), errors);
+  if (terraform.length) mergeTerraform(inventory, readTerraform(terraform, rel, inventory), errors);
   return { inventory, linked: link(inventory), errors };
 }
 

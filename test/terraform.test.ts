@@ -453,6 +453,21 @@ describe('plans', () => {
     expect(inv.taskDefinitions.map((t) => t.loc.file)).toEqual(['plan.json']);
   });
 
+  it('a plan of a configuration in the same scan gives it the variables and the account the plan was made with', () => {
+    const planOfRoot = {
+      format_version: '1.2',
+      variables: { stage: { value: 'prod' } },
+      planned_values: { root_module: { resources: [{ address: 'aws_iam_role.r', mode: 'managed', type: 'aws_iam_role', name: 'r', values: { name: 'prod-r' } }] } },
+      prior_state: { values: { root_module: { resources: [{ address: 'data.aws_caller_identity.me', mode: 'data', type: 'aws_caller_identity', name: 'me', values: { account_id: '444455556666' } }] } } },
+    };
+    const { inventory: inv } = inventory({
+      'ci/plan.json': JSON.stringify(planOfRoot),
+      'infra/main.tf': `variable "stage" {}\nresource "aws_iam_role" "r" {\n  name = "\${var.stage}-r"\n  ${TRUST}\n}\n`,
+      'infra/terraform.tfvars': 'stage = "dev"\n',
+    });
+    expect(inv.roles.map((r) => [r.loc.file, r.name, display(r.arn)])).toEqual([['infra/main.tf', 'prod-r', 'arn:${aws_partition}:iam::444455556666:role/prod-r']]);
+  });
+
   it('reads a state (terraform show -json without a plan)', () => {
     const state = { format_version: '1.0', terraform_version: '1.9.8', values: { root_module: { resources: [{ address: 'aws_iam_role.s', mode: 'managed', type: 'aws_iam_role', name: 's', values: { name: 's', arn: 'arn:aws:iam::111122223333:role/s', assume_role_policy: '{}' } }] } } };
     const { inventory: inv } = inventory({ 'state.json': JSON.stringify(state) });

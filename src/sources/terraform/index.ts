@@ -8,13 +8,14 @@
 // modules it calls.
 import { readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { mergeInventory, type Inventory, type Node } from '../../model.js';
+import { hasToken, mergeInventory, type Inventory, type Node } from '../../model.js';
 import { InputError } from '../nodes.js';
 import { textOf, readHclFile } from './hcl.js';
 import { evaluate } from './eval.js';
 import { computedAttribute, contextOf, hclAttributeSource } from './attributes.js';
 import { ConfigLoader, ModuleInstance, readText, type Deployment, type ResourceInstance } from './module.js';
-import { InventoryBuilder, PLAN_ORIGIN, RESOURCE_TYPES, type BlockView, type ResourceView } from './resources.js';
+import { InventoryBuilder, PLAN_ORIGIN, RESOURCE_TYPES, type BlockView, type PlanInfo, type ResourceView } from './resources.js';
+import { withoutKeys } from './plan.js';
 import { isNull, Tokens } from './values.js';
 import { regionPartition } from './region.js';
 import type { HclBody } from './hcl.js';
@@ -30,8 +31,12 @@ export interface TerraformResult {
   addresses: Set<string>;
 }
 
-/** Reads the modules of the given .tf/.tfvars files (absolute paths); `relPath` gives the paths locations show. */
-export function readTerraform(paths: string[], relPath: (abs: string) => string): TerraformResult {
+/**
+ * Reads the modules of the given .tf/.tfvars files (absolute paths); `relPath` gives the paths
+ * locations show. `scanned` is what the scan read from other files: a plan of one of these root
+ * modules gives it its variables and deployment context (account, region, partition).
+ */
+export function readTerraform(paths: string[], relPath: (abs: string) => string, scanned?: Inventory): TerraformResult {
   const loader = new ConfigLoader(relPath);
   const result: TerraformResult = { inventory: new InventoryBuilder().inv, errors: [], addresses: new Set() };
   const fail = (e: unknown, dir: string) => {
@@ -60,10 +65,12 @@ export function readTerraform(paths: string[], relPath: (abs: string) => string)
   }
   const builder = new InventoryBuilder();
   const files = new Set<string>();
+  const plans = scanned ? plansIn(scanned) : [];
   for (const [dir, config] of loaded) {
     if (called.has(dir)) continue;
     try {
-      const root = rootModule(dir, config, loader, relPath, files);
+      const plan = plans.find((p) => planOf(p, config));
+      const root = rootModule(dir, config, loader, relPath, files, plan);
       for (const mod of root.walk()) {
         for (const f of mod.config.files) files.add(f);
         for (const key of mod.config.resources.keys()) {
@@ -90,7 +97,7 @@ export function readTerraform(paths: string[], relPath: (abs: string) => string)
  * The root module of a directory: variables from terraform.tfvars and *.auto.tfvars (as Terraform
  * loads them). Exported for tests.
  */
-export function rootModule(dir: string, config: ReturnType<ConfigLoader['load']>, loader: ConfigLoader, relPath: (abs: string) => string, files = new Set<string>()): ModuleInstance {
+export function rootModule(dir: string, config: ReturnType<ConfigLoader['load']>, loader: ConfigLoader, relPath: (abs: string) => string, files = new Set<string>(), plan?: PlanInfo): ModuleInstance {
   const scopeName = relPath(dir);
   const tokens = new Tokens(scopeName === '' ? '.' : scopeName);
   const dep: Deployment = {
@@ -106,7 +113,8 @@ export function rootModule(dir: string, config: ReturnType<ConfigLoader['load']>
   const varFiles = readdirSync(dir)
     .filter((n) => n === 'terraform.tfvars' || n.endsWith('.auto.tfvars'))
     .sort((a, b) => (a === 'terraform.tfvars' ? -1 : b === 'terraform.tfvars' ? 1 : a < b ? -1 : 1));
-  const root = new ModuleInstance(config, '', dep, (name) => values.get(name));
+  // A plan's variables are the values it was made with (-var, -var-file included): they come first.
+  const root = new ModuleInstance(config, '', dep, (name) => plan?.variables.get(name) ?? values.get(name));
   for (const name of varFiles) {
     const path = join(dir, name);
     const file = relPath(path);
@@ -117,10 +125,12 @@ export function rootModule(dir: string, config: ReturnType<ConfigLoader['load']>
       values.set(k, evaluate(a.expr, { ...root.scope(a.src), reference: (_r, _s, loc, expr) => tokens.unknown(expr, loc) }));
     }
   }
-  // The default provider's region, when the configuration gives it, decides the partition.
-  const region = root.region();
-  const partition = regionPartition(region);
+  // The default provider's region, when the configuration (or its plan) gives it, decides the partition.
+  let region = root.region();
+  if (hasToken(region) && plan?.context.region) root.regionCache.set('', (region = plan.context.region));
+  const partition = plan?.context.partition ?? regionPartition(region);
   if (partition) dep.partition = partition;
+  if (plan?.context.account) dep.account = plan.context.account;
   return root;
 }
 
@@ -151,6 +161,27 @@ function present(n: Node | undefined): Node | undefined {
 }
 
 
+/** The plans whose objects a scan holds. */
+function plansIn(inv: Inventory): PlanInfo[] {
+  const out = new Set<PlanInfo>();
+  for (const list of Object.values(inv) as unknown[][]) {
+    for (const o of list) if (typeof o === 'object' && o !== null) {
+      const origin = PLAN_ORIGIN.get(o);
+      if (origin) out.add(origin.plan);
+    }
+  }
+  return [...out];
+}
+
+/** Whether a plan was made from a root module: it holds one of the module's resources or module calls. */
+function planOf(plan: PlanInfo, config: ReturnType<ConfigLoader['load']>): boolean {
+  for (const address of plan.addresses) {
+    const top = withoutKeys(address).split('.');
+    if (top[0] === 'module' ? config.modules.has(top[1]) : top[0] !== 'data' && config.resources.has(`${top[0]}.${top[1]}`)) return true;
+  }
+  return false;
+}
+
 /**
  * Adds what the configurations hold to the scan's inventory. A resource read both from a plan and
  * from its configuration is kept once, as the configuration gives it: its policies and containers
@@ -160,7 +191,7 @@ export function mergeTerraform(inventory: Inventory, result: TerraformResult, er
   for (const key of Object.keys(inventory) as Array<keyof Inventory>) {
     const list = inventory[key] as unknown[];
     const kept = list.filter((o) => {
-      const address = typeof o === 'object' && o !== null ? PLAN_ORIGIN.get(o) : undefined;
+      const address = typeof o === 'object' && o !== null ? PLAN_ORIGIN.get(o)?.address : undefined;
       return address === undefined || !result.addresses.has(address);
     });
     if (kept.length !== list.length) (inventory[key] as unknown[]) = kept;

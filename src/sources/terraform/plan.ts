@@ -2,11 +2,11 @@
 // (values). Resources are read with their planned values; a value known only after apply (a new
 // role's ARN) is connected through the configuration's references to the resource it comes from,
 // whose attribute is computed like the HCL reader computes it (attributes.ts).
-import { type Inventory, type Loc, type Node } from '../../model.js';
+import { hasToken, type Inventory, type Loc, type Node } from '../../model.js';
 import { get, InputError } from '../nodes.js';
 import { computedAttribute } from './attributes.js';
 import { regionPartition } from './region.js';
-import { InventoryBuilder, RESOURCE_TYPES, type BlockView, type ResourceView } from './resources.js';
+import { InventoryBuilder, RESOURCE_TYPES, type BlockView, type PlanInfo, type ResourceView } from './resources.js';
 import { getKey, isNull, text, Tokens } from './values.js';
 
 /** A `terraform show -json` document: format_version with planned values (plan) or values (state). */
@@ -30,7 +30,7 @@ interface PlanResource {
 }
 
 /** Instance keys removed: `module.a["x"].aws_iam_role.r[0]` → `module.a.aws_iam_role.r`. */
-function withoutKeys(address: string): string {
+export function withoutKeys(address: string): string {
   return address.replace(/\[(?:"(?:[^"\\]|\\.)*"|\d+|\*)\]/g, '');
 }
 
@@ -176,7 +176,13 @@ export function readTerraformPlan(root: Node, file: string): Inventory {
     return v;
   };
 
-  const builder = new InventoryBuilder(true);
+  const info: PlanInfo = {
+    file,
+    addresses: new Set(resources.keys()),
+    variables: new Map(variables?.kind === 'map' ? variables.entries.flatMap((e) => (get(e.value, 'value') ? [[e.key, get(e.value, 'value')!]] : [])) : []),
+    context: Object.fromEntries(Object.entries(context).filter(([, v]) => !hasToken(v))),
+  };
+  const builder = new InventoryBuilder(info);
   for (const r of resources.values()) if (r.mode === 'managed' && RESOURCE_TYPES.includes(r.type)) builder.add(view(r));
   const inv = builder.finish();
   inv.files.push(file);

@@ -49,13 +49,23 @@ export const RESOURCE_TYPES = [
   'aws_ecr_pull_through_cache_rule',
 ];
 
-/** The resource address each object read from a plan comes from (see dropPlanDuplicates). */
-export const PLAN_ORIGIN = new WeakMap<object, string>();
+/** What a plan tells about the configuration it was made from: its root variables and deployment context. */
+export interface PlanInfo {
+  file: string;
+  /** Addresses of the resources it holds. */
+  addresses: Set<string>;
+  variables: Map<string, Node>;
+  /** Values the plan determines (account, region, partition); tokens are left out. */
+  context: { partition?: string; region?: string; account?: string };
+}
+
+/** The plan, and resource address, each object read from a plan comes from (see mergeTerraform). */
+export const PLAN_ORIGIN = new WeakMap<object, { address: string; plan: PlanInfo }>();
 
 export class InventoryBuilder {
   readonly inv: Inventory = emptyInventory();
-  /** Objects are tagged with their address in PLAN_ORIGIN (a plan's, not a configuration's). */
-  constructor(private readonly fromPlan = false) {}
+  /** Objects read from a plan are tagged in PLAN_ORIGIN. */
+  constructor(private readonly plan?: PlanInfo) {}
   private readonly aliases: ResourceView[] = [];
   private readonly policyAssociations: ResourceView[] = [];
 
@@ -81,11 +91,12 @@ export class InventoryBuilder {
   }
 
   add(r: ResourceView): void {
-    if (!this.fromPlan) return this.read(r);
+    if (!this.plan) return this.read(r);
+    const plan = this.plan;
     const lists = Object.values(this.inv) as object[][];
     const before = lists.map((l) => l.length);
     this.read(r);
-    lists.forEach((l, i) => l.slice(before[i]).forEach((o) => typeof o === 'object' && PLAN_ORIGIN.set(o, r.address)));
+    lists.forEach((l, i) => l.slice(before[i]).forEach((o) => typeof o === 'object' && PLAN_ORIGIN.set(o, { address: r.address, plan })));
   }
 
   private read(r: ResourceView): void {
