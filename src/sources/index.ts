@@ -76,7 +76,7 @@ export function readInputFile(path: string, file: string): FileResult {
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
-function decodeUtf8(bytes: Buffer, file: string): string {
+export function decodeUtf8(bytes: Buffer, file: string): string {
   try {
     return decoder.decode(bytes).replace(/^\uFEFF/, '');
   } catch {
@@ -100,7 +100,7 @@ function overLimit(size: number | undefined, limit: number): string {
  * anything else (a pipe such as `<(aws iam …)`, a device) is read until its end or the limit.
  * Read failures are input errors, not crashes.
  */
-function readBounded(path: string, file: string): Buffer {
+export function readBounded(path: string, file: string): Buffer {
   const at = { file, line: 1, column: 1 };
   let fd: number;
   try {

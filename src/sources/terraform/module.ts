@@ -1,10 +1,12 @@
 // Terraform modules: a directory's .tf files as one configuration, instantiated as the root module
 // or as a module call (with its input variables), with resource instances for `count` and
 // `for_each` and the references between them resolved lazily.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { display, type Diagnostic, type Loc, type Node } from '../../model.js';
-import { InputError, LineIndex } from '../nodes.js';
+import { InputError } from '../nodes.js';
+import { decodeUtf8, MAX_YAML_BYTES, readBounded } from '../index.js';
+import { isRegion } from './region.js';
 import { readHclFile, textOf, type HclAttribute, type HclBlock, type HclBody, type HclFile } from './hcl.js';
 import { collectionEntries, evaluate, traverse, type Scope, type Step } from './eval.js';
 import { computedAttribute, hclAttributeSource } from './attributes.js';
@@ -68,27 +70,13 @@ export class ConfigLoader {
   }
 }
 
-/** Files larger than this are refused (a .tf file is text a person writes). */
-const MAX_HCL_BYTES = 32 * 1024 * 1024;
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-/** A .tf or .tfvars file's text; too large or not UTF-8 is an input error of the file. */
+/** A .tf or .tfvars file's text: unreadable, too large (as YAML, text a person writes) or not UTF-8 is an input error. */
 export function readText(path: string, file: string): string {
-  const at = { file, line: 1, column: 1 };
-  let bytes: Buffer;
-  try {
-    if (statSync(path).size > MAX_HCL_BYTES) throw new InputError(`file is over the limit of ${MAX_HCL_BYTES / 1048576} MiB for HCL; refused`, at);
-    bytes = readFileSync(path);
-  } catch (e) {
-    if (e instanceof InputError) throw e;
-    throw new InputError(`cannot read file: ${(e as Error).message}`, at);
+  const bytes = readBounded(path, file);
+  if (bytes.length > MAX_YAML_BYTES) {
+    throw new InputError(`file is ${bytes.length.toLocaleString('en-US')} bytes, over the limit of ${MAX_YAML_BYTES / 1048576} MiB for HCL; refused`, { file, line: 1, column: 1 });
   }
-  try {
-    return utf8.decode(bytes).replace(/^\uFEFF/, '');
-  } catch {
-    const lenient = bytes.toString('utf8');
-    throw new InputError('file is not valid UTF-8 text', { file, ...new LineIndex(lenient).pos(Math.max(0, lenient.indexOf('\uFFFD'))) });
-  }
+  return decodeUtf8(bytes, file);
 }
 
 function addBody(config: ModuleConfig, body: HclBody): void {
@@ -518,7 +506,7 @@ export class ModuleInstance {
     } else {
       const block = this.config.providers.find((p) => p.labels[0] === 'aws' && (text(this.attr(p.body, 'alias')) ?? '') === alias);
       const r = block && text(this.attr(block.body, 'region'));
-      value = r !== undefined && /^[a-z]{2}(-[a-z]+)+-\d+$/.test(r) ? r : this.dep.tokens.name(alias ? `aws_region.${alias}` : 'aws_region');
+      value = r !== undefined && isRegion(r) ? r : this.dep.tokens.name(alias ? `aws_region.${alias}` : 'aws_region');
     }
     this.regionCache.set(alias, value);
     return value;

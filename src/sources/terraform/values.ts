@@ -5,7 +5,7 @@
 // produced it (`${aws_iam_role.exec.unique_id}`), scoped to the root module: the same expression in
 // the same configuration gives the same token, and a token is never a wildcard.
 import { hasToken, token, type Loc, type Node, type ScalarNode } from '../../model.js';
-import { toPlain } from '../nodes.js';
+import { str, toPlain } from '../nodes.js';
 
 /** A string produced by jsonencode (or read by file() from JSON): keeps the encoded value's positions. */
 export interface EncodedScalar extends ScalarNode {
@@ -45,10 +45,7 @@ export function isNull(n: Node | undefined): boolean {
 }
 
 /** The text of a primitive value (Terraform converts numbers and bools to strings where one is needed). */
-export function text(n: Node | undefined): string | undefined {
-  if (!n || n.kind !== 'scalar' || n.value === null) return undefined;
-  return String(n.value);
-}
+export const text = str;
 
 export function known(n: Node): boolean {
   switch (n.kind) {
@@ -76,12 +73,4 @@ export function getKey(n: Node | undefined, key: string): Node | undefined {
 }
 
 /** FNV-1a of a value: a short, stable name for an unknown computed from it. */
-export function hash(value: unknown): string {
-  const s = JSON.stringify(value) ?? '';
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0).toString(16).padStart(8, '0');
-}
+export { hash } from '../../link/cfn-intrinsics.js';
