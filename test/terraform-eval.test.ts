@@ -191,6 +191,8 @@ describe('functions', () => {
       Accounts: ['1', '2'],
     });
     expect(value('file("missing.json")')).toBe('${file("missing.json")}');
+    // A template sees only the variables it is given.
+    expect(value('templatefile("t.tftpl", { a = "x" })', { 't.tftpl': '${a}-${var.b}', 'v.tf': 'variable "b" { default = "y" }\n' })).toBe('x-${var.b}');
   });
 
   it('a function it does not implement, or unknown arguments, give a token', () => {

@@ -23,8 +23,6 @@ export interface Scope {
   baseDir: string;
   /** A path as locations show it (relative to the scan's working directory). */
   relPath(abs: string): string;
-  /** Variables only (templatefile): any other reference is an error of the template. */
-  templateOnly?: boolean;
 }
 
 /** Nesting of expressions (and references followed) before evaluation gives up. */

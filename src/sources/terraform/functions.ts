@@ -72,10 +72,13 @@ function templatefile(args: Node[], c: CallContext): Node {
     ...c.scope,
     src: { file: read.file, text, lineOffset: 1 },
     vars: new Map((vars?.kind === 'map' ? vars.entries : []).map((e) => [e.key, e.value])),
-    templateOnly: true,
+    // A template sees only the variables it is given.
+    reference: (_root, _steps, loc, expr) => c.scope.tokens.unknown(expr, loc),
   };
   const rendered = evaluate(heredoc, scope);
   if (rendered.kind !== 'scalar' || typeof rendered.value !== 'string') return rendered;
+  // The newline the heredoc needed before its end marker is not the file's.
+  if (!read.text.endsWith('\n') && rendered.value.endsWith('\n')) rendered.value = rendered.value.slice(0, -1);
   // A template that renders to JSON (a policy): its values are placed at the call.
   return /^\s*[[{]/.test(rendered.value) ? jsonFromText(rendered.value, c) : scalar(rendered.value, c.loc);
 }
