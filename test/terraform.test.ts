@@ -365,6 +365,16 @@ describe('module directories', () => {
     expect(inv.roles.map((r) => r.name)).toEqual(['ok']);
   });
 
+  it('reads a registry module where terraform init installed it', () => {
+    const { inventory: inv } = inventory({
+      'main.tf': 'module "iam" {\n  source  = "acme/ecs-role/aws"\n  version = "1.0.0"\n  name    = "api"\n}\n',
+      '.terraform/modules/modules.json': JSON.stringify({ Modules: [{ Key: '', Source: '', Dir: '.' }, { Key: 'iam', Source: 'registry.terraform.io/acme/ecs-role/aws', Version: '1.0.0', Dir: '.terraform/modules/iam' }] }),
+      '.terraform/modules/iam/main.tf': `variable "name" {}\nresource "aws_iam_role" "this" {\n  name = "\${var.name}-exec"\n  ${TRUST}\n}\n`,
+    });
+    expect(inv.roles.map((r) => [r.id, r.name, r.loc.file])).toEqual([['module.iam.aws_iam_role.this', 'api-exec', '.terraform/modules/iam/main.tf']]);
+    expect(inv.diagnostics).toEqual([]);
+  });
+
   it('reports a missing local module directory', () => {
     const { inventory: inv } = inventory({ 'main.tf': 'module "gone" {\n  source = "./nowhere"\n}\n' });
     expect(inv.diagnostics.map((d) => [d.severity, d.message])).toEqual([['warning', 'module "gone": no .tf files in nowhere']]);

@@ -1,7 +1,7 @@
 // Terraform modules: a directory's .tf files as one configuration, instantiated as the root module
 // or as a module call (with its input variables), with resource instances for `count` and
 // `for_each` and the references between them resolved lazily.
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { display, type Diagnostic, type Loc, type Node } from '../../model.js';
 import { InputError } from '../nodes.js';
@@ -58,6 +58,24 @@ export class ConfigLoader {
       addBody(config, readHclFile(readText(path, file), file));
     }
     return config;
+  }
+
+  private readonly manifests = new Map<string, Map<string, string>>();
+
+  /** `terraform init`'s module manifest of a root module: call key → directory (relative to the root). */
+  manifest(rootDir: string): Map<string, string> {
+    let m = this.manifests.get(rootDir);
+    if (!m) {
+      m = new Map();
+      try {
+        const json = JSON.parse(readFileSync(join(rootDir, '.terraform', 'modules', 'modules.json'), 'utf8')) as { Modules?: Array<{ Key?: unknown; Dir?: unknown }> };
+        for (const e of json.Modules ?? []) if (typeof e.Key === 'string' && e.Key && typeof e.Dir === 'string') m.set(e.Key, e.Dir);
+      } catch {
+        // not initialised, or not readable: registry modules stay unresolved
+      }
+      this.manifests.set(rootDir, m);
+    }
+    return m;
   }
 
   /** Whether a directory holds .tf files. */
@@ -426,16 +444,18 @@ export class ModuleInstance {
     if (!block) return undefined;
     const source = text(this.attr(block.body, 'source'));
     const local = source !== undefined && (source.startsWith('./') || source.startsWith('../'));
-    if (!local) {
+    // A registry or git module is read where `terraform init` put it, when it has.
+    const installed = local ? undefined : this.installedModule(name);
+    if (!local && !installed) {
       this.dep.diagnostics.push({
         rule: 'unresolved-reference',
         severity: 'note',
-        message: `module "${name}" comes from ${source === undefined ? 'a source that is not determined' : `"${display(source)}"`}, which is not a local directory: rolefit does not download modules, so the roles and policies it defines are not analysed and its outputs are unknown`,
+        message: `module "${name}" comes from ${source === undefined ? 'a source that is not determined' : `"${display(source)}"`}, which is not a local directory: rolefit does not download modules (it reads them from .terraform/modules/ after terraform init), so the roles and policies it defines are not analysed and its outputs are unknown`,
         loc: block.loc,
       });
       return undefined;
     }
-    const dir = resolve(this.config.dir, source);
+    const dir = installed ?? resolve(this.config.dir, source!);
     for (let m: ModuleInstance | undefined = this; m; m = m.parent?.mod) {
       if (m.config.dir !== dir) continue;
       this.dep.diagnostics.push({ rule: 'invalid-input', severity: 'error', message: `module "${name}" calls ${this.dep.relPath(dir) || '.'}, which is already being evaluated: a module cannot call itself (Terraform rejects the cycle)`, loc: block.loc });
@@ -458,6 +478,17 @@ export class ModuleInstance {
     );
     this.moduleCache.set(name, result);
     return result;
+  }
+
+  /**
+   * Where `terraform init` installed a module call of this module (`.terraform/modules/modules.json`
+   * of the root: keys are the call names from the root, joined by dots).
+   */
+  private installedModule(name: string): string | undefined {
+    const key = [...this.address.matchAll(/module\.([^.[]+)/g)].map((m) => m[1]).concat(name).join('.');
+    const manifest = this.dep.loader.manifest(this.dep.rootDir);
+    const dir = manifest.get(key);
+    return dir !== undefined && this.dep.loader.exists(resolve(this.dep.rootDir, dir)) ? resolve(this.dep.rootDir, dir) : undefined;
   }
 
   private moduleReference(name: string, steps: Step[], loc: Loc, expr: string): Node {
