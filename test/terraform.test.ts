@@ -161,6 +161,30 @@ resource "aws_iam_role_policy" "p" {
     expect(inv.roles[0].trust!.statements[0].principals!.map((p) => `${p.type}:${p.value}`)).toEqual(['Service:ecs-tasks.amazonaws.com', 'AWS:arn:aws:iam::111122223333:root']);
   });
 
+  it('reads a policy written as a heredoc with the lines of its statements', () => {
+    const { inventory: inv } = inventory({
+      'p.tf': `resource "aws_iam_policy" "p" {
+  name   = "p"
+  policy = <<-EOF
+    {
+      "Version": "2012-10-17",
+      "Statement": [
+        {
+          "Effect": "Allow",
+          "Action": "s3:GetObject",
+          "Resource": "\${aws_s3_bucket.b.arn}/*"
+        }
+      ]
+    }
+  EOF
+}
+resource "aws_s3_bucket" "b" { bucket = "reports" }
+`,
+    });
+    const [st] = inv.managedPolicies[0].policy.statements;
+    expect([st.loc, st.resources!.map(display)]).toEqual([{ file: 'p.tf', line: 7, column: 9 }, ['arn:${aws_partition}:s3:::reports/*']]);
+  });
+
   it('expands dynamic statement blocks, and notes one whose for_each is unknown', () => {
     const { inventory: inv } = inventory({
       'doc.tf': `variable "extra" {}

@@ -3,7 +3,7 @@
 // operators, index and splat. What the configuration does not determine becomes a token named
 // after the expression (values.ts); nothing unknown ever becomes a wildcard.
 import { hasToken, type Loc, type Node } from '../../model.js';
-import { toPlain } from '../nodes.js';
+import { parseJson, toPlain } from '../nodes.js';
 import { locOf, textOf, unescapeQuoted, type HclFile } from './hcl.js';
 import type { SyntaxNode } from './parser.js';
 import { callFunction } from './functions.js';
@@ -240,7 +240,38 @@ function template(n: SyntaxNode, scope: Scope, loc: Loc): Node {
   if (real.length === 1 && real[0].node?.type === 'template_interpolation') {
     return evaluate(real[0].node.children.find((c) => c.type === 'expression')!, scope);
   }
-  return scalar(render(pieces, scope, loc, literal), loc);
+  const text = render(pieces, scope, loc, literal);
+  return heredoc ? (heredocJson(text, src, from, to, cut, loc) ?? scalar(text, loc)) : scalar(text, loc);
+}
+
+/**
+ * A heredoc holding a JSON document (a policy written inline): the string, with the positions of
+ * the JSON's values in the .tf file, so that findings point at the statement's line. Rendering
+ * keeps the lines of the source when no interpolation spans lines; otherwise positions are not kept.
+ */
+function heredocJson(text: string, src: HclFile, from: number, to: number, cut: number, loc: Loc): Node | undefined {
+  if (!/^\s*[[{]/.test(text)) return undefined;
+  const lines = (s: string) => s.split('\n').length;
+  if (lines(text) !== lines(src.text.slice(from, to))) return undefined;
+  let tree: Node;
+  try {
+    tree = parseJson(text, src.file);
+  } catch {
+    return undefined;
+  }
+  const firstLine = lines(src.text.slice(0, from)) - (src.lineOffset ?? 0);
+  const shift = (n: Node): Node => {
+    const at = (l: Loc): Loc => ({ file: l.file, line: l.line + firstLine - 1, column: l.column + cut });
+    switch (n.kind) {
+      case 'scalar':
+        return { ...n, loc: at(n.loc) };
+      case 'seq':
+        return { ...n, items: n.items.map(shift), loc: at(n.loc) };
+      case 'map':
+        return { ...n, entries: n.entries.map((e) => ({ key: e.key, keyLoc: at(e.keyLoc), value: shift(e.value) })), loc: at(n.loc) };
+    }
+  };
+  return { kind: 'scalar', value: text, loc, json: shift(tree) } as Node;
 }
 
 /** The literal text and the interpolations/directives among `children`, between `from` and `to`. */
