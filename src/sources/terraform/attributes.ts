@@ -42,13 +42,12 @@ export function hclAttributeSource(inst: ResourceInstance): AttributeSource {
 export function computedAttribute(res: AttributeSource, attr: string, loc: Loc): Node | undefined {
   const { partition: P, region: R, account: A } = res.context;
   const { tokens, arg } = res;
-  const inst = res;
   /** The name argument, or the name the provider generates (name_prefix or none). */
-  const nameOf = (prop = 'name') => arg(prop) ?? tokens.name(`${inst.address}.${prop}`);
+  const nameOf = (prop = 'name') => arg(prop) ?? tokens.name(`${res.address}.${prop}`);
   const value = (s: string) => scalar(s, loc);
   const path = () => arg('path') ?? '/';
-  if (inst.kind === 'data') {
-    switch (inst.type) {
+  if (res.kind === 'data') {
+    switch (res.type) {
       case 'aws_caller_identity':
         if (attr === 'account_id' || attr === 'id') return value(A);
         break;
@@ -65,7 +64,7 @@ export function computedAttribute(res: AttributeSource, attr: string, loc: Loc):
     }
     return undefined;
   }
-  switch (inst.type) {
+  switch (res.type) {
     case 'aws_iam_role':
       if (attr === 'name' || attr === 'id') return value(nameOf());
       if (attr === 'arn') return value(`arn:${P}:iam::${A}:role${path()}${nameOf()}`);
@@ -91,7 +90,7 @@ export function computedAttribute(res: AttributeSource, attr: string, loc: Loc):
       if (attr === 'arn') return value(`arn:${P}:ssm:${R}:${A}:parameter/${nameOf().replace(/^\//, '')}`);
       break;
     case 'aws_kms_key': {
-      const keyId = tokens.name(`${inst.address}.key_id`);
+      const keyId = tokens.name(`${res.address}.key_id`);
       if (attr === 'key_id' || attr === 'id') return value(keyId);
       if (attr === 'arn') return value(`arn:${P}:kms:${R}:${A}:key/${keyId}`);
       break;
@@ -112,7 +111,7 @@ export function computedAttribute(res: AttributeSource, attr: string, loc: Loc):
       break;
     case 'aws_ecs_task_definition':
       if (attr === 'family') return value(nameOf('family'));
-      if (attr === 'arn') return value(`arn:${P}:ecs:${R}:${A}:task-definition/${nameOf('family')}:${tokens.name(`${inst.address}.revision`)}`);
+      if (attr === 'arn') return value(`arn:${P}:ecs:${R}:${A}:task-definition/${nameOf('family')}:${tokens.name(`${res.address}.revision`)}`);
       break;
     case 'aws_eks_cluster':
       if (attr === 'name' || attr === 'id') return value(nameOf());

@@ -7,7 +7,7 @@ import { parseJson, toPlain } from '../nodes.js';
 import { locOf, textOf, unescapeQuoted, type HclFile } from './hcl.js';
 import type { SyntaxNode } from './parser.js';
 import { callFunction } from './functions.js';
-import { getKey, hash, isNull, isUnknown, map, scalar, seq, text, type Tokens } from './values.js';
+import { getKey, hash, isNull, isUnknown, scalar, seq, text, type Tokens } from './values.js';
 
 /** One step of a traversal after its root name: `.attr`, `[index]`, or a splat with the steps it applies to each item. */
 export type Step = { attr: string } | { index: Node } | { splat: Step[] };
@@ -471,4 +471,3 @@ function binary(n: SyntaxNode, scope: Scope, loc: Loc): Node {
   return unknownOf(n, scope, loc);
 }
 
-export { map };

@@ -150,7 +150,7 @@ const FUNCTIONS: Record<string, Fn> = {
     if (fmt === undefined) return c.unknown();
     let i = 0;
     let ok = true;
-    const out = fmt.replace(/%(%|[-+ #0]*\d*(?:\.\d+)?[svdfqtbxXoeEgG])/g, (m, spec: string) => {
+    const out = fmt.replace(/%(%|[-+ #0]*\d*(?:\.\d+)?[svdfqtbxXoeEgG])/g, (_m, spec: string) => {
       if (spec === '%') return '%';
       const arg = rest[i++];
       if (!arg || arg.kind !== 'scalar') {

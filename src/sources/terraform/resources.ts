@@ -74,7 +74,7 @@ export class InventoryBuilder {
   }
 
   /** A policy argument: jsonencode/data-source output keeps positions; JSON text is parsed at the argument. */
-  private policy(v: Node | undefined, meta: PolicyMeta, at: Loc, roleId?: string): Policy | 'unknown' | undefined {
+  private policy(v: Node | undefined, meta: PolicyMeta, roleId?: string): Policy | 'unknown' | undefined {
     if (v === undefined || isNull(v)) return undefined;
     if (isUnknown(v)) return 'unknown';
     let result: { policy?: Policy; diagnostics: Diagnostic[] };
@@ -107,7 +107,7 @@ export class InventoryBuilder {
         const role = val(r.get('role'));
         if (!role) return;
         const name = text(r.get('name')) ?? r.address;
-        const p = this.policy(r.get('policy'), { name, kind: 'inline' }, r.loc);
+        const p = this.policy(r.get('policy'), { name, kind: 'inline' });
         if (p === 'unknown') this.inv.attachments.push({ role, managedArn: this.unknownPolicy(r, 'policy', r.get('policy')!.loc) });
         else if (p) this.inv.attachments.push({ role, policy: p });
         return;
@@ -115,7 +115,7 @@ export class InventoryBuilder {
       case 'aws_iam_policy': {
         const arn = text(r.get('arn'));
         if (arn === undefined) return;
-        const p = this.policy(r.get('policy'), { name: arn, kind: 'managed', arn }, r.loc);
+        const p = this.policy(r.get('policy'), { name: arn, kind: 'managed', arn });
         if (p && p !== 'unknown') this.inv.managedPolicies.push({ arn, name: text(r.get('name')) ?? r.address, policy: p });
         return;
       }
@@ -229,14 +229,14 @@ export class InventoryBuilder {
       inline: [],
       managed: vals(r.get('managed_policy_arns')).map((arn) => ({ arn })),
     };
-    const trust = this.policy(r.get('assume_role_policy'), { name: r.address, kind: 'trust' }, r.loc, r.address);
+    const trust = this.policy(r.get('assume_role_policy'), { name: r.address, kind: 'trust' }, r.address);
     if (trust && trust !== 'unknown') role.trust = trust;
     if (trust === undefined && r.get('assume_role_policy') === undefined) {
       this.diag({ rule: 'invalid-policy', severity: 'error', message: `trust policy ${r.address} has no policy document (assume_role_policy is required)`, loc: r.loc, roleId: r.address });
     }
     for (const b of r.blocks('inline_policy')) {
       const pname = text(b.get('name')) ?? `${r.address}.inline_policy`;
-      const p = this.policy(b.get('policy'), { name: pname, kind: 'inline' }, b.loc, r.address);
+      const p = this.policy(b.get('policy'), { name: pname, kind: 'inline' }, r.address);
       if (p === 'unknown') role.managed.push({ arn: this.unknownPolicy(r, `inline_policy.${pname}`, b.loc) });
       else if (p) role.inline.push(p);
     }
