@@ -502,6 +502,13 @@ describe('plans', () => {
     expect(inv.roles.map((r) => [r.loc.file, r.name, display(r.arn)])).toEqual([['infra/main.tf', 'prod-r', 'arn:${aws_partition}:iam::444455556666:role/prod-r']]);
   });
 
+  it('does not read a resource the plan destroys (in the prior state only)', () => {
+    const destroyed = JSON.parse(plan({}));
+    destroyed.prior_state = { values: { root_module: { resources: [{ address: 'aws_iam_role.old', mode: 'managed', type: 'aws_iam_role', name: 'old', values: { name: 'old', assume_role_policy: '{}' } }] } } };
+    const { inventory: inv } = inventory({ 'plan.json': JSON.stringify(destroyed) });
+    expect(inv.roles.map((r) => r.id)).toEqual(['aws_iam_role.r']);
+  });
+
   it('reads a state (terraform show -json without a plan)', () => {
     const state = { format_version: '1.0', terraform_version: '1.9.8', values: { root_module: { resources: [{ address: 'aws_iam_role.s', mode: 'managed', type: 'aws_iam_role', name: 's', values: { name: 's', arn: 'arn:aws:iam::111122223333:role/s', assume_role_policy: '{}' } }] } } };
     const { inventory: inv } = inventory({ 'state.json': JSON.stringify(state) });

@@ -42,20 +42,22 @@ export function readTerraformPlan(root: Node, file: string): Inventory {
   }
   const tokens = new Tokens(file);
   const resources = new Map<string, PlanResource>();
-  const collect = (mod: Node | undefined) => {
+  const collect = (mod: Node | undefined, dataOnly = false) => {
     for (const r of items(get(mod, 'resources'))) {
       const address = text(get(r, 'address'));
       const type = text(get(r, 'type'));
       if (address === undefined || type === undefined) continue;
       const mode = text(get(r, 'mode')) ?? 'managed';
+      if (dataOnly && mode !== 'data') continue;
       const local = `${mode === 'data' ? 'data.' : ''}${type}.${text(get(r, 'name')) ?? ''}`;
       const prefix = address.endsWith(local) ? address.slice(0, address.length - local.length) : address.slice(0, address.lastIndexOf(local) >= 0 ? address.lastIndexOf(local) : 0);
       resources.set(address, { address, configAddress: withoutKeys(address), prefix, mode, type, values: get(r, 'values'), loc: r.loc });
     }
-    for (const child of items(get(mod, 'child_modules'))) collect(child);
+    for (const child of items(get(mod, 'child_modules'))) collect(child, dataOnly);
   };
-  // Prior state first (data sources read while planning, existing resources), then what the plan makes of them.
-  collect(get(get(get(root, 'prior_state'), 'values'), 'root_module'));
+  // The data sources read while planning, then what the plan makes (a resource the plan destroys
+  // is in the prior state only, and is not read).
+  collect(get(get(get(root, 'prior_state'), 'values'), 'root_module'), true);
   collect(get(get(root, 'planned_values'), 'root_module') ?? get(get(root, 'values'), 'root_module'));
 
   // after_unknown: attributes known only after apply.
