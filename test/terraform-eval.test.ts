@@ -82,6 +82,7 @@ describe('references', () => {
         'resource "aws_cloudwatch_log_group" "g" { name = "/ecs/app" }',
         'resource "aws_ecr_repository" "repo" { name = "app" }',
         'resource "aws_kms_key" "k" {}',
+        'resource "aws_cloudwatch_log_group" "west" {\n  name   = "/ecs/west"\n  region = "us-west-1"\n}',
         'data "aws_partition" "p" {}',
         'data "aws_region" "here" {}',
       ].join('\n'),
@@ -94,6 +95,8 @@ describe('references', () => {
     ]);
     // The provider's region decides the partition. A log group's arn has no ":*": it names the group, not its streams.
     expect(value('aws_cloudwatch_log_group.g.arn', files)).toBe('arn:aws:logs:us-west-2:${aws_account_id}:log-group:/ecs/app');
+    // AWS provider 6: a resource's own region argument.
+    expect(value('aws_cloudwatch_log_group.west.arn', files)).toBe('arn:aws:logs:us-west-1:${aws_account_id}:log-group:/ecs/west');
     expect(value('[aws_ecr_repository.repo.repository_url, aws_kms_key.k.arn, data.aws_partition.p.partition, data.aws_region.here.name]', files)).toEqual([
       '${aws_account_id}.dkr.ecr.us-west-2.amazonaws.com/app',
       'arn:aws:kms:us-west-2:${aws_account_id}:key/${aws_kms_key.k.key_id}',

@@ -3,6 +3,7 @@
 // (the block's own argument, or an unknown, is used instead).
 import type { Loc, Node } from '../../model.js';
 import { textOf } from './hcl.js';
+import { isRegion } from './region.js';
 import type { ResourceInstance } from './module.js';
 import { policyDocument } from './policy-document.js';
 import { encoded, scalar, text, type Tokens } from './values.js';
@@ -10,7 +11,9 @@ import { encoded, scalar, text, type Tokens } from './values.js';
 /** The partition, region and account a resource instance is created in. */
 export function contextOf(inst: ResourceInstance): { partition: string; region: string; account: string } {
   const p = inst.block.body.attributes.get('provider');
-  const region = inst.mod.region(p ? textOf(p.src, p.expr).trim() : undefined);
+  // AWS provider 6 takes a `region` argument on every resource (a data source's is its own answer).
+  const own = inst.kind === 'resource' && inst.block.body.attributes.has('region') ? text(inst.mod.configured(inst, 'region')) : undefined;
+  const region = own !== undefined && isRegion(own) ? own : inst.mod.region(p ? textOf(p.src, p.expr).trim() : undefined);
   return { partition: inst.mod.dep.partition, region, account: inst.mod.dep.account };
 }
 
