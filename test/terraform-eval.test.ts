@@ -139,6 +139,14 @@ describe('references', () => {
     ]);
   });
 
+  it('the same unknown expression in two module instances is two values', () => {
+    const files = {
+      'modules.tf': 'variable "x" {}\nmodule "a" {\n  source = "./mod"\n  v = var.x\n}\nmodule "b" {\n  source = "./mod"\n  v = "${var.x}-b"\n}\n',
+      'mod/main.tf': 'variable "v" {}\noutput "o" { value = upper(var.v) }\noutput "p" { value = var.v }\n',
+    };
+    expect(value('[module.a.o, module.b.o, module.a.p, module.b.p]', files)).toEqual(['${module.a.upper(var.v)}', '${module.b.upper(var.v)}', '${var.x}', '${var.x}-b']);
+  });
+
   it('a module from a registry or git is a token and a note naming it', () => {
     const { mod } = root({ 'main.tf': 'module "iam" {\n  source = "git::https://example.com/iam.git?ref=v1"\n}\nlocals { x = module.iam.role_arn }\n' });
     expect(display(String(toPlain(mod.local('x', at))))).toBe('${module.iam.role_arn}');

@@ -183,7 +183,7 @@ export class ModuleInstance {
   scope(src: HclFile, vars: Map<string, Node> = new Map()): Scope {
     return {
       src,
-      tokens: this.dep.tokens,
+      tokens: this.dep.tokens.within(this.prefix()),
       vars,
       baseDir: this.dep.rootDir,
       relPath: (p) => this.dep.relPath(p),
@@ -208,7 +208,7 @@ export class ModuleInstance {
       const s = steps[i];
       return s && 'attr' in s ? s.attr : undefined;
     };
-    const rest = (i: number, v: Node) => traverse(v, steps.slice(i), this.scope({ file: loc.file, text: '' }), loc, this.prefix() + expr);
+    const rest = (i: number, v: Node) => traverse(v, steps.slice(i), this.scope({ file: loc.file, text: '' }), loc, expr);
     switch (root) {
       case 'var': {
         const name = attrAt(0);
@@ -335,7 +335,7 @@ export class ModuleInstance {
   private resourceReference(kind: 'resource' | 'data', type: string, name: string, steps: Step[], loc: Loc, expr: string): Node {
     const { byKey, symbolic } = this.instances(kind, type, name);
     const all = [...byKey.values()];
-    const rest = (i: number, v: Node) => traverse(v, steps.slice(i), this.scope({ file: loc.file, text: '' }), loc, this.prefix() + expr);
+    const rest = (i: number, v: Node) => traverse(v, steps.slice(i), this.scope({ file: loc.file, text: '' }), loc, expr);
     const single = byKey.get(undefined);
     if (single) return this.instanceTraversal(single, steps, loc, expr);
     const first = steps[0];
@@ -357,9 +357,9 @@ export class ModuleInstance {
 
   private instanceTraversal(inst: ResourceInstance, steps: Step[], loc: Loc, expr: string): Node {
     const first = steps[0];
-    if (!first || !('attr' in first)) return traverse(this.instanceObject(inst, loc), steps, this.scope({ file: loc.file, text: '' }), loc, this.prefix() + expr);
+    if (!first || !('attr' in first)) return traverse(this.instanceObject(inst, loc), steps, this.scope({ file: loc.file, text: '' }), loc, expr);
     const v = this.instanceAttr(inst, first.attr, loc);
-    return traverse(v, steps.slice(1), this.scope({ file: loc.file, text: '' }), loc, this.prefix() + expr);
+    return traverse(v, steps.slice(1), this.scope({ file: loc.file, text: '' }), loc, expr);
   }
 
   /** An attribute of a resource instance: what the provider computes, what the block sets, or unknown. */
@@ -504,7 +504,7 @@ export class ModuleInstance {
     }
     const out = steps[i];
     if (!mod || !out || !('attr' in out)) return this.unknown(expr, loc);
-    return traverse(mod.output(out.attr, loc), steps.slice(i + 1), this.scope({ file: loc.file, text: '' }), loc, this.prefix() + expr);
+    return traverse(mod.output(out.attr, loc), steps.slice(i + 1), this.scope({ file: loc.file, text: '' }), loc, expr);
   }
 
   output(name: string, loc: Loc): Node {

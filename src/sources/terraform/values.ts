@@ -26,9 +26,17 @@ export function isEncoded(n: Node | undefined): n is EncodedScalar {
 
 /** The tokens of one root module (one deployment): `scope` keeps two configurations apart. */
 export class Tokens {
-  constructor(readonly scope: string) {}
+  constructor(
+    readonly scope: string,
+    /** The module instance an expression is evaluated in (`module.a.`): the same text there is another value. */
+    readonly prefix = '',
+  ) {}
+  /** Tokens for expressions of a module instance. */
+  within(prefix: string): Tokens {
+    return prefix === this.prefix ? this : new Tokens(this.scope, prefix);
+  }
   name(name: string): string {
-    return token(`${name}@${this.scope}`);
+    return token(`${this.prefix}${name}@${this.scope}`);
   }
   unknown(name: string, loc: Loc): ScalarNode {
     return scalar(this.name(name), loc);
