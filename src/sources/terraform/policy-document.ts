@@ -72,7 +72,10 @@ export function policyDocument(inst: ResourceInstance): Node {
         const values = element(arg(c.body, 'values', c.vars)) ?? seq([], c.loc);
         let op = ops.find((o) => o.key === test);
         if (!op) ops.push((op = { key: test, keyLoc: c.loc, value: { kind: 'map', entries: [], loc: c.loc } }));
-        (op.value as MapNode).entries.push({ key: variable, keyLoc: c.loc, value: values });
+        // The provider merges the values of two conditions on the same test and variable.
+        const same = (op.value as MapNode).entries.find((e) => e.key === variable);
+        if (same) same.value = seq([...(same.value.kind === 'seq' ? same.value.items : [same.value]), ...(values.kind === 'seq' ? values.items : [values])], same.value.loc);
+        else (op.value as MapNode).entries.push({ key: variable, keyLoc: c.loc, value: values });
       }
       put('Condition', { kind: 'map', entries: ops, loc: conditions[0].loc }, conditions[0].loc);
     }
