@@ -105,6 +105,26 @@ describe('references', () => {
     ]);
   });
 
+  it('computes what data sources that look up by name return', () => {
+    const files = {
+      'd.tf': [
+        'provider "aws" { region = "eu-west-1" }',
+        'data "aws_iam_policy" "exec" { name = "AmazonECSTaskExecutionRolePolicy" }',
+        'data "aws_secretsmanager_secret" "db" { name = "app/db" }',
+        'data "aws_secretsmanager_secret" "byarn" { arn = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:x-AbCdEf" }',
+        'data "aws_ecr_repository" "app" { name = "app" }',
+        'data "aws_ssm_parameter" "p" { name = "/app/key" }',
+      ].join('\n'),
+    };
+    expect(value('[data.aws_iam_policy.exec.arn, data.aws_secretsmanager_secret.db.arn, data.aws_secretsmanager_secret.byarn.arn, data.aws_ecr_repository.app.repository_url, data.aws_ssm_parameter.p.arn]', files)).toEqual([
+      'arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy',
+      'arn:aws:secretsmanager:eu-west-1:${aws_account_id}:secret:app/db-??????',
+      'arn:aws:secretsmanager:eu-west-1:111122223333:secret:x-AbCdEf',
+      '${aws_account_id}.dkr.ecr.eu-west-1.amazonaws.com/app',
+      'arn:aws:ssm:eu-west-1:${aws_account_id}:parameter/app/key',
+    ]);
+  });
+
   it('expands count and for_each instances whose keys are known', () => {
     const files = {
       'r.tf': [

@@ -4,6 +4,7 @@
 import type { Loc, Node } from '../../model.js';
 import { textOf } from './hcl.js';
 import { isRegion } from './region.js';
+import { awsManagedPolicyByName } from '../../iam/managed.js';
 import type { ResourceInstance } from './module.js';
 import { policyDocument } from './policy-document.js';
 import { encoded, scalar, text, type Tokens } from './values.js';
@@ -42,6 +43,9 @@ export function hclAttributeSource(inst: ResourceInstance): AttributeSource {
   };
 }
 
+/** Data sources whose attributes follow from their name as the resource's do. */
+const LOOKUPS = ['aws_ecr_repository', 'aws_secretsmanager_secret', 'aws_ssm_parameter', 'aws_cloudwatch_log_group', 'aws_kms_alias'];
+
 export function computedAttribute(res: AttributeSource, attr: string, loc: Loc): Node | undefined {
   const { partition: P, region: R, account: A } = res.context;
   const { tokens, arg } = res;
@@ -64,8 +68,20 @@ export function computedAttribute(res: AttributeSource, attr: string, loc: Loc):
       case 'aws_iam_policy_document':
         if ((attr === 'json' || attr === 'minified_json') && res.policyDocument) return encoded(res.policyDocument(), loc);
         break;
+      case 'aws_iam_policy': {
+        // An AWS managed policy looked up by name (a customer policy of the same name is not considered).
+        const name = arg('name');
+        const managed = arg('arn') === undefined && name !== undefined ? awsManagedPolicyByName(name) : undefined;
+        if (managed && (attr === 'arn' || attr === 'id')) return value(managed.arn.replace(/^arn:aws:/, `arn:${P}:`));
+        break;
+      }
     }
-    return undefined;
+    // Data sources that look up by name what the resource of the same type creates: the argument
+    // given, else the resource's formula (a repository's ARN from its name, …).
+    if (!LOOKUPS.includes(res.type)) return undefined;
+    const given = arg(attr);
+    if (given !== undefined) return value(given);
+    if (arg('name') === undefined) return undefined;
   }
   switch (res.type) {
     case 'aws_iam_role':
