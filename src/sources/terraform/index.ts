@@ -20,6 +20,8 @@ import { isNull, Tokens } from './values.js';
 import { regionPartition } from './region.js';
 import type { HclBody } from './hcl.js';
 
+export { startParser as startTerraformParser } from './parser.js';
+
 export function isTerraformFile(path: string): boolean {
   return path.endsWith('.tf') || path.endsWith('.tfvars');
 }

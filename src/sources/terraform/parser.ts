@@ -125,6 +125,11 @@ function start(): Bridge {
   return { worker, port: port1, signal: new Int32Array(flag) };
 }
 
+/** Starts the parser's worker ahead of the first parse, so that its start-up overlaps other work. */
+export function startParser(): void {
+  bridge ??= start();
+}
+
 /** Parses HCL text (synchronously, from the caller's view). Throws on a parser failure, not on syntax errors. */
 export function parseHcl(text: string): SyntaxNode {
   bridge ??= start();
