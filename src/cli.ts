@@ -1,15 +1,15 @@
 // The command line: wires options to the pipeline and maps outcomes to exit codes
 // (0 clean, 1 findings at or above --fail-on, 2 usage errors or unreadable input, 3 internal error).
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { scan } from './scan.js';
-import { formatJson } from './report/json.js';
-import { formatText } from './report/text.js';
 import { colors, shouldColor } from './report/color.js';
 import { expandActionPattern, checkActionPattern } from './iam/actions.js';
 import { RULES } from './rules/index.js';
 import { version } from './version.js';
 import { runExplain } from './explain/command.js';
-import type { Report } from './report/types.js';
+import { runFix } from './fix/command.js';
+import { emitReport, FORMATS, parseOutputSpec, type FormatName, type OutputSpec } from './report/formats.js';
+import type { InputErrorEntry, Report } from './report/types.js';
 import type { Severity } from './model.js';
 
 export const EXIT = { clean: 0, findings: 1, usage: 2, internal: 3 } as const;
@@ -40,15 +40,17 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     .command('scan', { isDefault: true })
     .description('scan files and directories (CloudFormation, Terraform modules and plans, ECS task definitions, IAM dumps, policy files)')
     .argument('[paths...]', 'files or directories to scan', ['.'])
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(new Option('-f, --format <format>', 'output format').choices([...FORMATS]).default('text'))
+    .option('-o, --output <format=file>', 'also write the report in FORMAT to FILE (repeatable), e.g. sarif=rolefit.sarif', collectOutput)
+    .option('--context <path>', 'read PATH for context only: report just the findings in the files of PATHS (repeatable)', collect)
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(['error', 'warning', 'note', 'none']).default('error'))
     .option('--color', 'force colored output')
     .option('--no-color', 'disable colored output')
-    .action((paths: string[], opts: { format: 'text' | 'json'; failOn: 'error' | 'warning' | 'note' | 'none'; color?: boolean }) => {
-      const report = scan({ paths });
-      if (opts.format === 'json') io.stdout.write(formatJson(report));
-      else io.stdout.write(formatText(report, colors(shouldColor(io.stdout, colorFlag(argv)))));
-      code = exitCodeFor(report, opts.failOn);
+    .action((paths: string[], opts: { format: FormatName; output?: OutputSpec[]; context?: string[]; failOn: 'error' | 'warning' | 'note' | 'none'; color?: boolean }) => {
+      const report = scan({ paths, context: opts.context, onContextError: (e) => io.stderr.write(contextWarning(e)) });
+      const color = colors(shouldColor(io.stdout, colorFlag(argv)));
+      const written = emitReport(report, { format: opts.format, output: opts.output ?? [], color }, io);
+      code = written ? exitCodeFor(report, opts.failOn) : EXIT.usage;
     });
 
   program
@@ -92,6 +94,15 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     });
 
   program
+    .command('fix')
+    .description('print the least-privilege replacement for each role with excess or missing permissions, in the syntax of its source; --write applies it to CloudFormation templates and JSON policy files')
+    .argument('[paths...]', 'files or directories to scan', ['.'])
+    .option('--write', 'rewrite CloudFormation templates and JSON policy files in place (only fixes that are certain and verified by a new scan)')
+    .action((paths: string[], opts: { write?: boolean }) => {
+      code = runFix({ paths, write: opts.write }, io.stdout, io.stderr);
+    });
+
+  program
     .command('rules')
     .description('list the rules with their default severity')
     .action(() => {
@@ -118,6 +129,20 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
 /** Collects a repeatable option's values. */
 function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
+}
+
+/** Parses a repeatable --output FORMAT=FILE. */
+function collectOutput(value: string, previous: OutputSpec[] | undefined): OutputSpec[] {
+  try {
+    return [...(previous ?? []), parseOutputSpec(value)];
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+}
+
+function contextWarning(e: InputErrorEntry): string {
+  const at = `${e.location.file}:${e.location.line}:${e.location.column}`;
+  return `rolefit: warning: ${at}: ${e.message} (a context file, not reported: findings that depend on it may be missing)\n`;
 }
 
 /** commander folds --color/--no-color into one boolean that defaults to true; only an explicit flag counts. */
