@@ -380,6 +380,19 @@ describe('module directories', () => {
     expect(inv.attachments).toHaveLength(1);
   });
 
+  it('as a pre-commit hook runs it (--context .): the module is evaluated through its caller, only the given file reported', () => {
+    const dir = writeTree({
+      ...service,
+      'modules/svc/policy.tf': service['modules/svc/policy.tf'].replace('"s3:GetObject"', '"iam:PutRolePolicy"'),
+      'other/main.tf': `resource "aws_iam_role" "other" {\n  name = "other"\n  ${TRUST}\n}\nresource "aws_iam_role_policy" "p" {\n  name   = "p"\n  role   = aws_iam_role.other.name\n  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "iam:PutRolePolicy", Resource = "*" }] })\n}\n`,
+    });
+    const report = scan({ paths: ['modules/svc/policy.tf'], context: ['.'], cwd: dir });
+    expect(report.errors).toEqual([]);
+    expect(report.roles.map((r) => [r.id, r.name]).sort()).toEqual([['aws_iam_role.other', 'other'], ['module.svc.aws_iam_role.exec', 'orders-exec']]);
+    // Both roles can escalate; only the finding in the file given is reported.
+    expect(report.findings.map((f) => [f.rule, f.location.file, f.role?.name])).toEqual([['privilege-escalation', 'modules/svc/policy.tf', 'orders-exec']]);
+  });
+
   it('reports a syntax error at its line and reads the other directories', () => {
     const { inventory: inv, errors } = inventory({
       'a/main.tf': 'resource "aws_iam_role" "r" {\n  name = "r"\n  tags = { a = "1" \n}\n',
