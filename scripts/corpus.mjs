@@ -27,7 +27,7 @@ const WHOLE_TIMEOUT_MS = TIMEOUT_MS * 4;
 const MAX_OUTPUT = 64 * 1024 * 1024;
 const cli = join(root, 'bin', 'rolefit.js');
 /** What the CLI reads from a directory (src/sources/discover.ts SCANNED_EXTENSIONS). */
-const SCANNED = /\.(json|ya?ml|template)$/i;
+const SCANNED = /\.(json|ya?ml|template|tf|tfvars)$/i;
 
 if (!existsSync(join(corpus, '_catalog.json'))) {
   console.log(`rolefit corpus: corpus not found at ${corpus}, skipped`);

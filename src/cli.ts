@@ -41,7 +41,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
 
   program
     .command('scan', { isDefault: true })
-    .description('scan files and directories (CloudFormation, ECS task definitions, IAM dumps, policy files)')
+    .description('scan files and directories (CloudFormation, Terraform modules and plans, ECS task definitions, IAM dumps, policy files)')
     .argument('[paths...]', 'files or directories to scan', ['.'])
     .addOption(new Option('-f, --format <format>', 'output format').choices([...FORMATS]).default('text'))
     .option('-o, --output <format=file>', 'also write the report in FORMAT to FILE (repeatable), e.g. sarif=rolefit.sarif', collectOutput)

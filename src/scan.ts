@@ -4,6 +4,7 @@ import { emptyInventory, mergeInventory, roleName, type Inventory, type Loc, typ
 import { discover, displayPath } from './sources/discover.js';
 import { readInputFile } from './sources/index.js';
 import { InputError } from './sources/nodes.js';
+import { isTerraformFile, mergeTerraform, readTerraform, startTerraformParser } from './sources/terraform/index.js';
 import { link, type Linked } from './link/roles.js';
 import { analyze, type RoleAnalysis } from './analyze.js';
 import { RULES } from './rules/index.js';
@@ -65,7 +66,10 @@ export function loadInventory(paths: string[], cwd: string = process.cwd(), { re
   const errors: InputErrorEntry[] = [];
   const { files, missing } = discover(paths.map((p) => resolve(cwd, p)));
   for (const m of missing) errors.push({ message: 'no such file or directory', location: { file: rel(m), line: 1, column: 1 } });
+  const terraform = files.filter(isTerraformFile);
+  if (terraform.length) startTerraformParser(); // starts while the other files are read
   for (const path of files) {
+    if (isTerraformFile(path)) continue; // read as modules, below
     const file = rel(path);
     try {
       mergeInventory(inventory, readInputFile(readFrom(path), file).inventory);
@@ -75,6 +79,7 @@ export function loadInventory(paths: string[], cwd: string = process.cwd(), { re
       else throw e;
     }
   }
+  if (terraform.length) mergeTerraform(inventory, readTerraform(terraform, rel, inventory), errors);
   if (config) applyConfigToInventory(inventory, config);
   return { inventory, linked: link(inventory), errors };
 }

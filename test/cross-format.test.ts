@@ -56,3 +56,33 @@ describe('cross-format equivalence of EKS Fargate (CloudFormation vs eksctl + IA
     expect(eksctl.roles.every((r) => r.kind === 'pod-execution-role')).toBe(true);
   });
 });
+
+// The orders-api service of fixtures/: Terraform configuration, its plan and CloudFormation. The
+// configuration leaves the account and partition symbolic (data sources), the template its pseudo
+// parameters, and the plan knows them all, including the secret's real ARN (the others know only
+// its name, hence the pattern `-??????`). The registry module the configuration calls is reported
+// as unresolved only there: the plan already holds its resources, and the template has no such call.
+describe('cross-format equivalence: Terraform configuration, plan and CloudFormation', () => {
+  const fixtures = join(import.meta.dirname, '..', 'fixtures');
+  const TERRAFORM: Record<string, string> = { '${aws_partition}': 'aws', '${aws_account_id}': '111122223333', 'secret:orders-api/db-Qm3xZ1': 'secret:orders-api/db-??????' };
+  const forms = {
+    hcl: scan({ paths: ['terraform-ecs-service'], cwd: fixtures }),
+    plan: scan({ paths: ['terraform-ecs-service-plan'], cwd: fixtures }),
+    cfn: scan({ paths: ['terraform-ecs-service-cfn'], cwd: fixtures }),
+  };
+  const view = (report: Report) => {
+    const n = normalise({ ...report, findings: report.findings.filter((f) => f.rule !== 'unresolved-reference') });
+    const text = Object.entries(TERRAFORM).reduce((acc, [k, v]) => acc.split(k).join(v), JSON.stringify(n));
+    return JSON.parse(text);
+  };
+
+  it('finds the same roles, needs and findings in the three forms', () => {
+    expect(view(forms.plan)).toEqual(view(forms.hcl));
+    expect(view(forms.cfn)).toEqual(view(forms.hcl));
+  });
+
+  it('is not trivially equal: the service has findings of several rules, and the configuration reports the registry module', () => {
+    expect([...new Set(forms.hcl.findings.map((f) => f.rule))].sort()).toEqual(['excess-action', 'missing-permission', 'trust-confused-deputy', 'unresolved-reference']);
+    expect(forms.hcl.roles.map((r) => r.needs.length)).toEqual([7]);
+  });
+});

@@ -156,7 +156,7 @@ describe('pre-commit hook', () => {
     mkdirSync(packDir);
     const [info] = JSON.parse(execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', packDir], { cwd: repo, encoding: 'utf8', env: cleanEnv() }));
     const packed = (info.files as Array<{ path: string }>).map((f) => f.path);
-    for (const needed of ['package.json', 'bin/rolefit.cjs', 'dist/rolefit.cjs', 'dist/cli.cjs', 'dist/catalog/index.json', 'policies/aws-managed/index.json']) expect(packed).toContain(needed);
+    for (const needed of ['package.json', 'bin/rolefit.cjs', 'dist/rolefit.cjs', 'dist/cli.cjs', 'dist/catalog/index.json', 'dist/tree-sitter/tree-sitter-terraform.wasm', 'policies/aws-managed/index.json']) expect(packed).toContain(needed);
     expect(packed.filter((p) => /^(src|test|action|fixtures)\//.test(p))).toEqual([]);
     execFileSync('tar', ['xzf', join(packDir, info.filename), '-C', packDir]);
     const run = (bin: string) => spawnSync(process.execPath, [bin, 'scan', '--context', '.', 'taskdef.json'], { cwd: join(repo, 'fixtures', 'ecs-invalid-task-definition'), encoding: 'utf8', env: cleanEnv() });

@@ -58,7 +58,7 @@ function tokenAlphabet(name: string): RegExp | undefined {
 }
 
 /** FNV-1a: a short, stable name for an expression inside a token. */
-function hash(value: unknown): string {
+export function hash(value: unknown): string {
   const s = JSON.stringify(value) ?? '';
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) {

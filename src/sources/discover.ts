@@ -4,7 +4,7 @@ import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { join, extname, relative, sep } from 'node:path';
 
 const SKIP_DIRS = new Set(['.git', 'node_modules', '.terraform']);
-export const SCANNED_EXTENSIONS = new Set(['.json', '.yaml', '.yml', '.template']);
+export const SCANNED_EXTENSIONS = new Set(['.json', '.yaml', '.yml', '.template', '.tf', '.tfvars']);
 
 export interface Discovered {
   files: string[];

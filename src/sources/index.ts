@@ -9,6 +9,7 @@ import { isCloudFormation, readCloudFormation } from './cloudformation.js';
 import { isTaskDefinition, readTaskDefinitions } from './task-definition.js';
 import { isAuthorizationDetails, readAuthorizationDetails } from './authorization-details.js';
 import { isPolicyDocument, readPolicyFile } from './policy-file.js';
+import { isTerraformPlan, readTerraformPlan } from './terraform/plan.js';
 import { isEksctlConfig, readEksctlConfig } from './eksctl.js';
 import { isKubernetes, readKubernetes } from './kubernetes.js';
 
@@ -31,6 +32,7 @@ const HEAP_SHARE = 0.8;
 const READERS: Array<{ detect: (n: Node) => boolean; read: (n: Node, file: string) => Inventory }> = [
   { detect: isCloudFormation, read: readCloudFormation },
   { detect: isAuthorizationDetails, read: readAuthorizationDetails },
+  { detect: isTerraformPlan, read: readTerraformPlan },
   { detect: isTaskDefinition, read: readTaskDefinitions },
   { detect: isPolicyDocument, read: readPolicyFile },
   { detect: isEksctlConfig, read: readEksctlConfig },
@@ -106,7 +108,7 @@ function skipped(file: string, message: string, loc: InputError['loc']): FileRes
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
-function decodeUtf8(bytes: Buffer, file: string): string {
+export function decodeUtf8(bytes: Buffer, file: string): string {
   try {
     return decoder.decode(bytes).replace(/^\uFEFF/, '');
   } catch {
@@ -130,7 +132,7 @@ function overLimit(size: number | undefined, limit: number): string {
  * anything else (a pipe such as `<(aws iam …)`, a device) is read until its end or the limit.
  * Read failures are input errors, not crashes.
  */
-function readBounded(path: string, file: string): Buffer {
+export function readBounded(path: string, file: string): Buffer {
   const at = { file, line: 1, column: 1 };
   let fd: number;
   try {
