@@ -518,3 +518,17 @@ describe('fix leaves alone what the user accepted', () => {
     expect(readFileSync(file, 'utf8')).toContain('# rolefit:ignore excess-resource reason="the worker pulls images named at deploy time"\n        - PolicyName: pull\n');
   });
 });
+
+describe('Terraform context values', () => {
+  it('the provider account, Region and partition are written through the data sources that give them', () => {
+    const doc = {
+      Version: '2012-10-17',
+      Statement: [{ Sid: 'Logs', Effect: 'Allow' as const, Action: 'logs:PutLogEvents', Resource: `arn:${token('aws_partition@root')}:logs:${token('aws_region@root')}:${token('aws_account_id@root')}:log-group:/ecs/app:*` }],
+    };
+    const hcl = policyDocumentHcl(doc, 'app_least_privilege');
+    expect(hcl).toContain('data "aws_caller_identity" "current" {}');
+    expect(hcl).toContain('data "aws_region" "current" {}');
+    expect(hcl).toContain('data "aws_partition" "current" {}');
+    expect(hcl).toContain('"arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:log-group:/ecs/app:*"');
+  });
+});

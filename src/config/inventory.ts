@@ -10,9 +10,11 @@ import type { Config, DeploymentContext } from './load.js';
  * that names the same unknowns otherwise adds its names here.
  */
 export const CONTEXT_TOKENS: Record<keyof DeploymentContext, string[]> = {
-  account: ['AWS::AccountId', 'Account'],
-  region: ['AWS::Region', 'Region'],
-  partition: ['AWS::Partition', 'Partition'],
+  // CloudFormation pseudo parameters, the task-definition and eksctl readers' file-scoped context,
+  // and the Terraform reader's provider context (data.aws_caller_identity, aws_region, aws_partition).
+  account: ['AWS::AccountId', 'Account', 'aws_account_id'],
+  region: ['AWS::Region', 'Region', 'aws_region'],
+  partition: ['AWS::Partition', 'Partition', 'aws_partition'],
 };
 
 /** The domain suffix of each partition's endpoints (AWS::URLSuffix). */

@@ -23,11 +23,30 @@ export function hclString(s: string): string {
     if (open < 0) break;
     const close = s.indexOf(TOKEN_CLOSE, open);
     const name = s.slice(open + 1, close).replace(/@[^@]*$/, '');
-    if (!REFERENCE.test(name) || name.includes('::')) throw new TokenError(`\${${name}} cannot be written back as a Terraform expression`);
-    out += '${' + name + '}';
+    const expr = CONTEXT_EXPRESSIONS[name]?.expression ?? name;
+    if (!REFERENCE.test(expr) || expr.includes('::')) throw new TokenError(`\${${name}} cannot be written back as a Terraform expression`);
+    out += '${' + expr + '}';
     i = close + 1;
   }
   return '"' + out + '"';
+}
+
+/**
+ * The provider's deployment context, which the reader names after the data sources that give it:
+ * written back through those data sources (declared beside the snippet).
+ */
+const CONTEXT_EXPRESSIONS: Record<string, { expression: string; declaration: string }> = {
+  aws_account_id: { expression: 'data.aws_caller_identity.current.account_id', declaration: 'data "aws_caller_identity" "current" {}' },
+  aws_region: { expression: 'data.aws_region.current.name', declaration: 'data "aws_region" "current" {}' },
+  aws_partition: { expression: 'data.aws_partition.current.partition', declaration: 'data "aws_partition" "current" {}' },
+};
+
+/** Declarations of the context data sources the document uses, for the snippet to carry. */
+function contextDeclarations(doc: PolicyDocumentJson): string[] {
+  const text = JSON.stringify(doc);
+  return Object.entries(CONTEXT_EXPRESSIONS)
+    .filter(([name]) => text.includes(`${TOKEN_OPEN}${name}`))
+    .map(([, c]) => c.declaration);
 }
 
 function list(values: string | string[]): string {
@@ -43,7 +62,11 @@ export function dataSourceName(roleId: string): string {
 
 /** The document as an `aws_iam_policy_document` data source. Throws TokenError. */
 export function policyDocumentHcl(doc: PolicyDocumentJson, name: string): string {
-  const out = [`data "aws_iam_policy_document" "${name}" {`];
+  const declarations = contextDeclarations(doc);
+  const out = [
+    ...(declarations.length ? ['# the module\'s account, Region and partition (skip those the module already declares, and use its names)', ...declarations, ''] : []),
+    `data "aws_iam_policy_document" "${name}" {`,
+  ];
   for (const s of doc.Statement) {
     out.push('  statement {');
     if (s.Sid) out.push(`    sid       = ${hclString(s.Sid)}`);
