@@ -11,6 +11,7 @@ import { version } from './version.js';
 import { runExplain } from './explain/command.js';
 import type { Report } from './report/types.js';
 import type { Severity } from './model.js';
+import { liveOptions, liveUsageError, loadLive, runCollect, type LiveOptions } from './sources/aws/command.js';
 
 export const EXIT = { clean: 0, findings: 1, usage: 2, internal: 3 } as const;
 const FAIL_RANK: Record<string, number> = { error: 0, warning: 1, note: 2 };
@@ -36,20 +37,41 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
 
-  program
+  const defaultPaths = ['.'];
+  const scanCommand = program
     .command('scan', { isDefault: true })
-    .description('scan files and directories (CloudFormation, ECS task definitions, IAM dumps, policy files)')
-    .argument('[paths...]', 'files or directories to scan', ['.'])
+    .description('scan files and directories (CloudFormation, ECS task definitions, IAM dumps, policy files), or an AWS account with --aws')
+    .argument('[paths...]', 'files or directories to scan', defaultPaths)
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(['error', 'warning', 'note', 'none']).default('error'))
     .option('--color', 'force colored output')
     .option('--no-color', 'disable colored output')
-    .action((paths: string[], opts: { format: 'text' | 'json'; failOn: 'error' | 'warning' | 'note' | 'none'; color?: boolean }) => {
-      const report = scan({ paths });
+    .action(async (paths: string[], opts: LiveOptions & { format: 'text' | 'json'; failOn: 'error' | 'warning' | 'note' | 'none'; color?: boolean }) => {
+      const usage = liveUsageError(opts, paths === defaultPaths ? [] : paths);
+      if (usage) scanCommand.error(`error: ${usage}`, { exitCode: EXIT.usage });
+      const live = opts.aws ? await loadLive(opts, io.stderr) : undefined;
+      if (live && !live.ok) {
+        io.stderr.write(`rolefit: ${live.message}\n`);
+        code = EXIT.usage;
+        return;
+      }
+      const report = scan({ paths, loaded: live?.loaded });
       if (opts.format === 'json') io.stdout.write(formatJson(report));
       else io.stdout.write(formatText(report, colors(shouldColor(io.stdout, colorFlag(argv)))));
       code = exitCodeFor(report, opts.failOn);
     });
+
+  liveOptions(scanCommand);
+
+  const collectCommand = program
+    .command('collect')
+    .description('read an AWS account (--aws) and write what was read as an inventory file that `rolefit scan FILE` lints offline')
+    .requiredOption('-o, --output <file>', 'the inventory file to write ("-" for stdout)');
+  liveOptions(collectCommand, true).action(async (opts: LiveOptions & { output: string }) => {
+    const usage = liveUsageError(opts, []);
+    if (usage) collectCommand.error(`error: ${usage}`, { exitCode: EXIT.usage });
+    code = await runCollect(opts, io.stdout, io.stderr);
+  });
 
   program
     .command('expand')

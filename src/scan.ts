@@ -18,6 +18,8 @@ export interface ScanOptions {
   paths: string[];
   /** Base for the relative paths in locations (default: process.cwd()). */
   cwd?: string;
+  /** An inventory read elsewhere (a live scan): analysed instead of reading `paths`. */
+  loaded?: LoadedInventory;
 }
 
 const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, note: 2 };
@@ -51,7 +53,7 @@ export function loadInventory(paths: string[], cwd: string = process.cwd()): Loa
 }
 
 export function scan(options: ScanOptions): Report {
-  const { inventory, linked, errors } = loadInventory(options.paths, options.cwd);
+  const { inventory, linked, errors } = options.loaded ?? loadInventory(options.paths, options.cwd);
   const analysis = analyze(inventory, linked);
   const ctx = { inventory, linked, analysis };
   const raw: RawFinding[] = RULES.flatMap((r) => r.check(ctx));
@@ -73,7 +75,7 @@ export function scan(options: ScanOptions): Report {
       warnings: count('warning'),
       notes: count('note'),
       inputErrors: errors.length,
-      partial: errors.length > 0 || roles.some((r) => r.incomplete.length > 0),
+      partial: errors.length > 0 || roles.some((r) => r.incomplete.length > 0) || inventory.diagnostics.some((d) => d.rule === 'incomplete-scan'),
     },
   };
 }
@@ -116,6 +118,7 @@ export function fingerprint(f: Omit<Finding, 'fingerprint' | 'suppression'>): st
 
 function roleReport(ra: RoleAnalysis): RoleReport {
   const isExec = ra.kind === 'execution-role' || ra.kind === 'execution-and-task-role';
+  const services = [...new Set([...ra.executionOf, ...ra.taskRoleOf].flatMap((td) => td.services ?? []))].sort();
   return {
     ...identity(ra),
     kind: ra.kind,
@@ -130,6 +133,7 @@ function roleReport(ra: RoleAnalysis): RoleReport {
     })),
     incomplete: ra.linked.incomplete,
     suggestedPolicy: isExec ? suggestPolicy(ra.needs) : null,
+    ...(services.length ? { services } : {}),
   };
 }
 

@@ -69,6 +69,8 @@ export interface RoleReport extends RoleIdentity {
   incomplete: string[];
   /** The least-privilege policy that would fit its workloads (execution roles only). */
   suggestedPolicy: PolicyDocumentJson | null;
+  /** Running ECS services whose task definitions use the role (live scans and collected inventories only). */
+  services?: string[];
 }
 
 export interface Summary {

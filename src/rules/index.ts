@@ -7,7 +7,7 @@ import { trustPrincipal } from './trust-principal.js';
 import { trustConfusedDeputy } from './trust-confused-deputy.js';
 import { sharedRole } from './shared-role.js';
 import { privilegeEscalation } from './privilege-escalation.js';
-import { unknownAction, invalidPolicy, unresolvedReference, invalidInput } from './diagnostics.js';
+import { unknownAction, invalidPolicy, unresolvedReference, invalidInput, incompleteScan } from './diagnostics.js';
 
 export const RULES: Rule[] = [
   missingPermission,
@@ -21,4 +21,5 @@ export const RULES: Rule[] = [
   invalidPolicy,
   unresolvedReference,
   invalidInput,
+  incompleteScan,
 ];

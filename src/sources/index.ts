@@ -9,6 +9,7 @@ import { isCloudFormation, readCloudFormation } from './cloudformation.js';
 import { isTaskDefinition, readTaskDefinitions } from './task-definition.js';
 import { isAuthorizationDetails, readAuthorizationDetails } from './authorization-details.js';
 import { isPolicyDocument, readPolicyFile } from './policy-file.js';
+import { isCollected, readCollected } from './collected.js';
 
 /** Files larger than this are refused rather than read into memory. */
 export const MAX_FILE_BYTES = 256 * 1024 * 1024;
@@ -27,6 +28,7 @@ const COST = { jsonValue: 480, yamlValue: 1280, line: 32, escape: 48, blank: 48,
 const HEAP_SHARE = 0.8;
 
 const READERS: Array<{ detect: (n: Node) => boolean; read: (n: Node, file: string) => Inventory }> = [
+  { detect: isCollected, read: readCollected },
   { detect: isCloudFormation, read: readCloudFormation },
   { detect: isAuthorizationDetails, read: readAuthorizationDetails },
   { detect: isTaskDefinition, read: readTaskDefinitions },
