@@ -93,7 +93,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
       io.stdout.write(opts.count ? `${list.length}\n` : list.map((a) => a + '\n').join(''));
     });
 
-  program
+  const explainCommand = program
     .command('explain')
     .description('say whether a role (or bare policy documents) allows an action on a resource, and which statements decide it')
     .argument('[role]', 'role name, ARN, logical id or Terraform address defined in PATHS')
@@ -107,11 +107,21 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--color', 'force colored output')
     .option('--no-color', 'disable colored output')
-    .action((role: string | undefined, paths: string[], opts: { action: string; resource?: string; policy?: string[]; boundary?: string[]; context?: string[]; completeContext?: boolean; format: 'text' | 'json' }) => {
+    .action(async (role: string | undefined, paths: string[], opts: LiveOptions & { action: string; resource?: string; policy?: string[]; boundary?: string[]; context?: string[]; completeContext?: boolean; format: 'text' | 'json' }) => {
       const positional = role === undefined ? [] : [role, ...paths];
       const lists = { policy: opts.policy ?? [], boundary: opts.boundary ?? [], context: opts.context ?? [] };
-      code = runExplain({ ...opts, ...lists, positional }, io.stdout, io.stderr, colors(shouldColor(io.stdout, colorFlag(argv))));
+      const usage = liveUsageError(opts, []);
+      if (usage) explainCommand.error(`error: ${usage}`, { exitCode: EXIT.usage });
+      // A live role: only IAM is read (the roles and their policies are all explain needs).
+      const live = opts.aws ? await loadLive({ ...opts, iamOnly: true }, io.stderr) : undefined;
+      if (live && !live.ok) {
+        io.stderr.write(`rolefit: ${live.message}\n`);
+        code = EXIT.usage;
+        return;
+      }
+      code = runExplain({ ...opts, ...lists, positional, loaded: live?.loaded }, io.stdout, io.stderr, colors(shouldColor(io.stdout, colorFlag(argv))));
     });
+  liveOptions(explainCommand);
 
   program
     .command('rules')

@@ -180,6 +180,18 @@ describe('rolefit scan --aws', () => {
     expect(proxy.operations()).toEqual(['ecs:ListClusters']);
   });
 
+  it('explains a live role as it explains the same role in files, reading only IAM', async () => {
+    const ask = ['--action', 'secretsmanager:GetSecretValue', '--resource', `arn:aws:secretsmanager:${HOME}:${ACCOUNT}:secret:other-AbCdEf`, '--format', 'json'];
+    const live = await run(['explain', '--aws', 'web-exec', ...ask]);
+    const files = await run(['explain', 'web-exec', join(filesDir, 'iam.json'), ...ask]);
+    expect(live.stderr).toBe('');
+    expect(live.code).toBe(0);
+    const strip = (s: string) => JSON.parse(s.replace(/"file": ?"[^"]*"/g, '"file":""').replace(/"(line|column)": ?\d+/g, '"$1":0'));
+    expect(strip(live.stdout)).toEqual(strip(files.stdout));
+    expect(strip(live.stdout).decision).toBe('allowed');
+    expect(new Set(proxy.operations())).toEqual(new Set(['sts:GetCallerIdentity', 'iam:GetAccountAuthorizationDetails']));
+  });
+
   it('assumes --role-arn first and reads the same account', async () => {
     const live = await scanJson([...LIVE, '--role-arn', roleArn('ci-deployer')]);
     expect(findingsOf(live)).toEqual(findingsOf(fileReport));
@@ -315,8 +327,8 @@ describe('a live scan under real conditions', () => {
       expect(JSON.parse(a.out.stdout).summary.roles).toBe(6);
       expect(a.out.stderr).toMatch(/^rolefit: account 123456789012 \(aws\), regions us-east-1, eu-west-1\n/);
       expect(a.out.stderr).toMatch(/^rolefit: IAM: 6 roles, \d+ managed polic/m);
-      expect(a.out.stderr).toMatch(/^rolefit: us-east-1: ECS 1 clusters, 1 services, 3 task definitions$/m);
-      expect(a.out.stderr).toMatch(/^rolefit: us-east-1: EKS 1 clusters, 1 Fargate profiles, 1 node groups$/m);
+      expect(a.out.stderr).toMatch(/^rolefit: us-east-1: ECS 1 cluster, 1 service, 3 task definitions$/m);
+      expect(a.out.stderr).toMatch(/^rolefit: us-east-1: EKS 1 cluster, 1 Fargate profile, 1 node group$/m);
       const q = io();
       expect(await main(['scan', ...LIVE, '--quiet', '--format', 'json', '--fail-on', 'none'], q.io)).toBe(0);
       expect(q.out.stderr).toBe('');

@@ -8,6 +8,7 @@ import { formatExplainText } from '../report/explain-text.js';
 import { explain } from './explain.js';
 import { ExplainUsageError, parseContext, requestAction, requestResource, resourceNote } from './request.js';
 import { policyTarget, RoleLookupError, roleTarget, type Target } from './target.js';
+import type { LoadedInventory } from '../scan.js';
 
 export interface ExplainOptions {
   /** ROLE then PATHS, as given (empty in --policy mode). */
@@ -20,6 +21,8 @@ export interface ExplainOptions {
   completeContext?: boolean;
   format: 'text' | 'json';
   cwd?: string;
+  /** The roles of a live account (`--aws`), instead of PATHS. */
+  loaded?: LoadedInventory;
 }
 
 interface Out {
@@ -89,7 +92,8 @@ function resolveTarget(opts: ExplainOptions): Target {
   if (opts.boundary.length > 0) throw new ExplainUsageError('--boundary goes with --policy; a role found in PATHS brings its own boundary');
   const [role, ...paths] = opts.positional;
   if (role === undefined) throw new ExplainUsageError('give a ROLE (with the PATHS that define it) or --policy FILE');
-  return roleTarget(role, paths.length > 0 ? paths : ['.'], opts.cwd);
+  if (opts.loaded && paths.length > 0) throw new ExplainUsageError('--aws explains a role of the account: give no PATHS');
+  return roleTarget(role, paths.length > 0 ? paths : ['.'], opts.cwd, opts.loaded);
 }
 
 function inputError(l: { file: string; line: number; column: number }, message: string): string {

@@ -8,7 +8,7 @@ import { parseArn } from '../iam/arn.js';
 import type { LinkedRole } from '../link/roles.js';
 import { readInputFile } from '../sources/index.js';
 import { InputError } from '../sources/nodes.js';
-import { loadInventory } from '../scan.js';
+import { loadInventory, type LoadedInventory } from '../scan.js';
 import { ExplainUsageError } from './request.js';
 
 export interface InputProblem {
@@ -40,8 +40,9 @@ export class RoleLookupError extends ExplainUsageError {
   }
 }
 
-export function roleTarget(ref: string, paths: string[], cwd: string = process.cwd()): Target {
-  const { linked, errors } = loadInventory(paths, cwd);
+/** `loaded`: an inventory read elsewhere (a live account) instead of `paths`. */
+export function roleTarget(ref: string, paths: string[], cwd: string = process.cwd(), loaded?: LoadedInventory): Target {
+  const { linked, errors } = loaded ?? loadInventory(paths, cwd);
   const lr = findRole(ref, linked.roles, linked.findRole, errors);
   const role = lr.role;
   const roleContext: Record<string, string[]> = { 'aws:PrincipalArn': [role.arn] };

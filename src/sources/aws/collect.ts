@@ -14,6 +14,8 @@ export interface CollectOptions {
   allRegions?: boolean;
   /** Every ACTIVE revision of each family, not only the latest. */
   allRevisions?: boolean;
+  /** Read IAM only, no regional service (for explain). */
+  iamOnly?: boolean;
   profile?: string;
   roleArn?: string;
   /** Progress lines (without newline); called only when progress is shown. */
@@ -186,7 +188,7 @@ class Collector {
     const fargateProfiles: unknown[] = [];
     const nodegroups: unknown[] = [];
     await Promise.all(
-      regions.map(async (region) => {
+      (this.options.iamOnly ? [] : regions).map(async (region) => {
         const [ecs, eks] = await Promise.all([this.ecs(region), this.eks(region)]);
         taskDefinitions.push(...ecs.taskDefinitions);
         services.push(...ecs.services);
@@ -272,7 +274,7 @@ class Collector {
     const missing = [...used].filter((arn) => !policies.has(arn) && isAwsManagedArn(arn) && !awsManagedPolicy(arn));
     await Promise.all(missing.map(async (arn) => policies.set(arn, await this.managedPolicy(arn, region))));
     for (const [arn, p] of policies) if (p === undefined) policies.delete(arn);
-    this.progress(`IAM: ${roles.length} roles, ${policies.size} managed policies`);
+    this.progress(`IAM: ${count(roles.length, 'role')}, ${count(policies.size, 'managed policy', 'managed policies')}`);
     return { RoleDetailList: plain(roles), Policies: plain([...policies.values()].sort((a, b) => (a.Arn < b.Arn ? -1 : 1))) };
   }
 
@@ -348,7 +350,7 @@ class Collector {
     const described = new Set(read.map((t: any) => t?.taskDefinition?.taskDefinitionArn));
     await readAll([...new Set(services.flatMap((s) => s.taskDefinitions))].filter((arn) => !described.has(arn)));
     const taskDefinitions = dedupeBy(read.filter((t) => t !== undefined), (t: any) => t.taskDefinition.taskDefinitionArn);
-    this.progress(`${region}: ECS ${clusterArns.length} clusters, ${services.length} services, ${taskDefinitions.length} task definitions`);
+    this.progress(`${region}: ECS ${count(clusterArns.length, 'cluster')}, ${count(services.length, 'service')}, ${count(taskDefinitions.length, 'task definition')}`);
     return { taskDefinitions, services };
   }
 
@@ -388,9 +390,13 @@ class Collector {
         ]);
       }),
     );
-    this.progress(`${region}: EKS ${clusters.length} clusters, ${fargateProfiles.length} Fargate profiles, ${nodegroups.length} node groups`);
+    this.progress(`${region}: EKS ${count(clusters.length, 'cluster')}, ${count(fargateProfiles.length, 'Fargate profile')}, ${count(nodegroups.length, 'node group')}`);
     return { clusters, fargateProfiles, nodegroups };
   }
+}
+
+function count(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
 }
 
 function dedupeBy<T>(list: T[], key: (x: T) => string): T[] {

@@ -13,6 +13,8 @@ export interface LiveOptions {
   allRegions?: boolean;
   allRevisions?: boolean;
   quiet?: boolean;
+  /** Read only IAM (explain needs the roles and policies, not the workloads). */
+  iamOnly?: boolean;
 }
 
 interface Stream {
@@ -95,6 +97,7 @@ function collectOptions(opts: LiveOptions, stderr: Stream) {
     allRevisions: opts.allRevisions,
     profile: opts.profile,
     roleArn: opts.roleArn,
+    iamOnly: opts.iamOnly,
     progress: progressTo(stderr, opts.quiet),
   };
 }
