@@ -18,6 +18,7 @@ const ACCOUNT = '123456789012';
 const REGION = 'us-east-1';
 
 async function createAccount(endpoint: string, roles: number, taskDefinitions: number): Promise<void> {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const config = { region: REGION, endpoint, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' }, maxAttempts: 10 };
   const iam = new IAMClient(config);
   const ecs = new ECSClient(config);
