@@ -192,6 +192,13 @@ describe('rolefit scan --aws', () => {
     expect(new Set(proxy.operations())).toEqual(new Set(['sts:GetCallerIdentity', 'iam:GetAccountAuthorizationDetails']));
   });
 
+  it('honours AWS_ENDPOINT_URL_<SERVICE> over AWS_ENDPOINT_URL', async () => {
+    const perService = Object.fromEntries(['STS', 'IAM', 'ECS', 'EKS'].map((s) => [`AWS_ENDPOINT_URL_${s}`, proxy.url]));
+    const live = await scanJson(LIVE, awsEnv({ AWS_ENDPOINT_URL: 'http://127.0.0.1:9', ...perService }));
+    expect(findingsOf(live)).toEqual(findingsOf(fileReport));
+    expect(live.summary.partial).toBe(false);
+  });
+
   it('assumes --role-arn first and reads the same account', async () => {
     const live = await scanJson([...LIVE, '--role-arn', roleArn('ci-deployer')]);
     expect(findingsOf(live)).toEqual(findingsOf(fileReport));

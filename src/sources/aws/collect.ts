@@ -6,7 +6,7 @@ import { COLLECTED_VERSION, type CollectedInventory, type CollectedService, type
 import { awsManagedPolicy, isAwsManagedArn } from '../../iam/managed.js';
 import { parseArn } from '../../iam/arn.js';
 import { Clients } from './clients.js';
-import type { Service } from './guard.js';
+import { ReadOnlyViolation, type Service } from './guard.js';
 
 export interface CollectOptions {
   /** Regions to read; empty: the profile's or the environment's region. */
@@ -139,6 +139,7 @@ class Collector {
     try {
       return await this.clients.call<T>(service, region, operation, input);
     } catch (e) {
+      if (e instanceof ReadOnlyViolation) throw e; // a bug of ours, never a partial result
       if (isCredentialError(e)) throw new LiveScanError(`AWS credentials were rejected: ${errorText(e)}`);
       const entry: IncompleteEntry = { operation: `${service}:${operation}`, missing, error: errorText(e) };
       if (region && service !== 'iam') entry.region = region;

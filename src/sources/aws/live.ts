@@ -1,7 +1,7 @@
 // `rolefit scan --aws` and `rolefit collect --aws`: read the account (collect.ts), then either write
 // the inventory document or analyse it exactly as a scan of that file would, with every object
 // located at its ARN (file = the ARN, line 1) instead of a place in a file.
-import { emptyInventory, type Loc, type Node } from '../../model.js';
+import type { Loc, Node } from '../../model.js';
 import { fromPlain } from '../nodes.js';
 import { readCollected, type CollectedInventory } from '../collected.js';
 import { link } from '../../link/roles.js';
@@ -57,9 +57,7 @@ export function liveNodes(doc: CollectedInventory): Node {
 /** The inventory of a live scan, read and linked as a scan of the collected file would be. */
 export function liveInventory(doc: CollectedInventory): LoadedInventory {
   const root = liveNodes(doc);
-  const inventory = emptyInventory();
-  const read = readCollected(root, root.loc.file);
-  Object.assign(inventory, read, { files: [] });
+  const inventory = readCollected(root, root.loc.file);
   return { inventory, linked: link(inventory), errors: [] };
 }
 
