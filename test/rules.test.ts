@@ -43,6 +43,7 @@ const CASES: Record<string, { fires: string[]; silent: string[] }> = {
   'invalid-policy': { fires: ['policy-files'], silent: ['ecs-clean-cfn', 'ecs-taskdef-iam-dump', 'ecs-managed-policies-cfn'] },
   'unresolved-reference': { fires: ['ecs-unresolved-cfn'], silent: ['ecs-clean-cfn', 'ecs-taskdef-iam-dump'] },
   'invalid-input': { fires: ['ecs-invalid-task-definition', 'malformed'], silent: ['ecs-clean-cfn', 'ecs-taskdef-iam-dump'] },
+  'incomplete-scan': { fires: ['aws-inventory-partial'], silent: ['aws-inventory', 'ecs-clean-cfn', 'malformed'] },
 };
 
 describe('rules fire where they must and nowhere else', () => {
