@@ -132,6 +132,8 @@ describe('rolefit scan --aws', () => {
     // The service runs web:1, not the latest revision: both are read.
     expect(web.workloads).toEqual(expect.arrayContaining([tdArn(HOME, 'web', 1), tdArn(HOME, 'web', 2)]));
     expect(live.roles.find((r) => r.id === roleArn('worker-exec'))!.services).toBeUndefined();
+    const text = await run(['scan', ...LIVE]);
+    expect(text.stdout).toContain(`Least-privilege policy for execution role web-exec (${roleArn('web-exec')}:1, serves 1 running ECS service):`);
   });
 
   it('reads only the latest revision of each family unless --all-revisions', async () => {

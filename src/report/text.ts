@@ -28,7 +28,8 @@ export function formatText(report: Report, c: Colors): string {
   const withFindings = new Set(report.findings.filter((f) => f.severity !== 'note').map((f) => f.role?.id));
   for (const r of report.roles) {
     if (!r.suggestedPolicy || !withFindings.has(r.id)) continue;
-    out.push(c.bold(`Least-privilege policy for execution role ${r.name}`) + c.dim(` (${r.location.file}:${r.location.line})`) + ':');
+    const live = r.services?.length ? `, serves ${r.services.length} running ECS service${r.services.length === 1 ? '' : 's'}` : '';
+    out.push(c.bold(`Least-privilege policy for execution role ${r.name}`) + c.dim(` (${r.location.file}:${r.location.line}${live})`) + ':');
     out.push(JSON.stringify(r.suggestedPolicy, null, 2));
     if (r.incomplete.length) out.push(c.dim(`(incomplete: ${r.incomplete.join('; ')})`));
     out.push('');
