@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { scan } from '../src/scan.js';
 import { decodeDocument, redactTaskDefinition } from '../src/sources/aws/collect.js';
+import { limiter } from '../src/sources/aws/clients.js';
 
 function scanInventory(doc: unknown) {
   const dir = mkdtempSync(join(tmpdir(), 'rolefit-collected-'));
@@ -107,6 +108,25 @@ describe('what a live scan keeps', () => {
     expect(out).toEqual({
       taskDefinition: { taskDefinitionArn: TD, family: 'api', executionRoleArn: ROLE, containerDefinitions: [{ name: 'api', image: 'x', secrets: [{ name: 'DB', valueFrom: 'arn:aws:ssm:eu-west-1:111122223333:parameter/db' }] }] },
     });
+  });
+});
+
+describe('the bound on calls in flight', () => {
+  it('runs at most n tasks at once, all of them, failures included', async () => {
+    const limit = limiter(2);
+    let active = 0;
+    let most = 0;
+    const task = (i: number) =>
+      limit(async () => {
+        most = Math.max(most, ++active);
+        await new Promise((r) => setTimeout(r, 5));
+        active--;
+        if (i === 3) throw new Error('failed');
+        return i;
+      });
+    const results = await Promise.allSettled([0, 1, 2, 3, 4, 5].map(task));
+    expect(most).toBe(2);
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value : 'x'))).toEqual([0, 1, 2, 'x', 4, 5]);
   });
 });
 
