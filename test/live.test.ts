@@ -204,7 +204,10 @@ describe('rolefit scan --aws', () => {
   it('assumes --role-arn first and reads the same account', async () => {
     const live = await scanJson([...LIVE, '--role-arn', roleArn('ci-deployer')]);
     expect(findingsOf(live)).toEqual(findingsOf(fileReport));
+    // AssumeRole is the credential provider's own call (outside the scan's clients); all else is a listed read.
     expect(proxy.operations()).toContain('sts:AssumeRole');
+    const allowed = new Set([...allowedActions(), 'sts:AssumeRole']);
+    expect(proxy.operations().filter((op) => !allowed.has(op))).toEqual([]);
   });
 
   it('takes the region and credentials of --profile', async () => {
