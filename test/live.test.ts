@@ -341,6 +341,7 @@ describe('a live scan under real conditions', () => {
       expect(a.out.stderr).toMatch(/^rolefit: IAM: 6 roles, \d+ managed polic/m);
       expect(a.out.stderr).toMatch(/^rolefit: us-east-1: ECS 1 cluster, 1 service, 3 task definitions$/m);
       expect(a.out.stderr).toMatch(/^rolefit: us-east-1: EKS 1 cluster, 1 Fargate profile, 1 node group$/m);
+      expect(a.out.stderr).toMatch(/^rolefit: read in \d+ API requests \(ecs \d+, eks \d+, iam 1, sts 1\)\n$/m);
       const q = io();
       expect(await main(['scan', ...LIVE, '--quiet', '--format', 'json', '--fail-on', 'none'], q.io)).toBe(0);
       expect(q.out.stderr).toBe('');

@@ -141,12 +141,17 @@ class Collector {
     } catch (e) {
       if (e instanceof ReadOnlyViolation) throw e; // a bug of ours, never a partial result
       if (isCredentialError(e)) throw new LiveScanError(`AWS credentials were rejected: ${errorText(e)}`);
-      const entry: IncompleteEntry = { operation: `${service}:${operation}`, missing, error: errorText(e) };
-      if (region && service !== 'iam') entry.region = region;
-      if (resource) entry.resource = resource;
-      this.incomplete.push(entry);
+      this.record(service, region, operation, missing, errorText(e), resource);
       return undefined;
     }
+  }
+
+  /** Records what could not be read (IAM is global: no region). */
+  private record(service: Service, region: string | undefined, operation: string, missing: string, error: string, resource?: string): void {
+    const entry: IncompleteEntry = { operation: `${service}:${operation}`, missing, error };
+    if (region && service !== 'iam') entry.region = region;
+    if (resource) entry.resource = resource;
+    this.incomplete.push(entry);
   }
 
   /** Every page of a paginated operation; stops (with the failure recorded) at a failed page. */
@@ -171,7 +176,7 @@ class Collector {
       if (!token) return out;
       // A service that hands back a token it already gave would loop forever.
       if (seen.has(token)) {
-        this.incomplete.push({ operation: `${service}:${operation}`, missing, error: `the same page token came back twice; stopped paging`, ...(region && service !== 'iam' ? { region } : {}) });
+        this.record(service, region, operation, missing, 'the same page token came back twice; stopped paging', resource);
         return out;
       }
       seen.add(token);
@@ -182,7 +187,7 @@ class Collector {
     const { partition, account, region: home } = await this.identity();
     const regions = await this.regions(home);
     this.progress(`account ${account} (${partition}), regions ${regions.join(', ')}`);
-    const authorizationDetails = await this.iam(regions[0]);
+    const iam = this.iam(regions[0]);
     const taskDefinitions: unknown[] = [];
     const services: CollectedService[] = [];
     const clusters: unknown[] = [];
@@ -198,6 +203,10 @@ class Collector {
         nodegroups.push(...eks.nodegroups);
       }),
     );
+    const authorizationDetails = await iam;
+    const stats = Object.entries(this.clients.stats).sort(([a], [b]) => (a < b ? -1 : 1));
+    const total = stats.reduce((n, [, s]) => n + s.requests, 0);
+    this.progress(`read in ${count(total, 'API request')} (${stats.map(([service, s]) => `${service} ${s.requests}`).join(', ')})`);
     const byKey = <T>(key: (x: T) => string) => (a: T, b: T) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
     const document: CollectedInventory = {
       rolefitInventory: COLLECTED_VERSION,
@@ -334,7 +343,7 @@ class Collector {
           const batch = arns.slice(i, i + 10);
           const out = await this.try<any>('ecs', region, 'DescribeServices', { cluster, services: batch }, `services of ECS cluster ${name}`, cluster);
           for (const f of out?.failures ?? []) {
-            this.incomplete.push({ operation: 'ecs:DescribeServices', region, resource: f.arn ?? cluster, missing: `service ${f.arn ?? ''} of ECS cluster ${name}`, error: `${f.reason ?? 'failure'}${f.detail ? `: ${f.detail}` : ''}` });
+            this.record('ecs', region, 'DescribeServices', `service ${f.arn ?? ''} of ECS cluster ${name}`, `${f.reason ?? 'failure'}${f.detail ? `: ${f.detail}` : ''}`, f.arn ?? cluster);
           }
           for (const s of out?.services ?? []) {
             const tds = new Set<string>();
