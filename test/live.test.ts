@@ -223,7 +223,7 @@ describe('rolefit scan --aws', () => {
 describe('rolefit collect --aws', () => {
   it('writes an inventory that a file scan reads to the same findings, without secrets', async () => {
     const out = join(tmp, 'inventory.json');
-    const r = await run(['collect', ...LIVE, '-o', out]);
+    const r = await run(['collect', '--aws', '--region', `${HOME},${OTHER}`, '-o', out]);
     expect(r).toMatchObject({ code: 0, stdout: '', stderr: '' });
     const text = readFileSync(out, 'utf8');
     expect(text).not.toContain(SECRET_ENV_VALUE);

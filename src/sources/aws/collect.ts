@@ -5,7 +5,7 @@
 import { COLLECTED_VERSION, type CollectedInventory, type CollectedService, type IncompleteEntry } from '../collected.js';
 import { awsManagedPolicy, isAwsManagedArn } from '../../iam/managed.js';
 import { parseArn } from '../../iam/arn.js';
-import { Clients } from './clients.js';
+import { Clients, limiter } from './clients.js';
 import { ReadOnlyViolation, type Service } from './guard.js';
 
 export interface CollectOptions {
@@ -22,6 +22,9 @@ export interface CollectOptions {
   progress?: (line: string) => void;
   onOperation?: (operation: string) => void;
 }
+
+/** Regions read at the same time. */
+const REGIONS_AT_ONCE = 4;
 
 /** The credentials are missing, expired or rejected, or AWS cannot be reached at all: the scan stops (exit 2). */
 export class LiveScanError extends Error {}
@@ -193,9 +196,11 @@ class Collector {
     const clusters: unknown[] = [];
     const fargateProfiles: unknown[] = [];
     const nodegroups: unknown[] = [];
+    // Regions a few at a time: each has its own clients and limits, but sockets and memory are ours.
+    const regionSlot = limiter(REGIONS_AT_ONCE);
     await Promise.all(
       (this.options.iamOnly ? [] : regions).map(async (region) => {
-        const [ecs, eks] = await Promise.all([this.ecs(region), this.eks(region)]);
+        const [ecs, eks] = await regionSlot(() => Promise.all([this.ecs(region), this.eks(region)]));
         taskDefinitions.push(...ecs.taskDefinitions);
         services.push(...ecs.services);
         clusters.push(...eks.clusters);

@@ -28,7 +28,10 @@ export function liveOptions(cmd: Command, required = false): Command {
     .addOption(new Option('--aws', 'read the AWS account of the current credentials instead of files').default(required ? true : undefined).hideHelp(required))
     .option('--profile <name>', 'with --aws: the shared config/credentials profile')
     .option('--role-arn <arn>', 'with --aws: assume this role first (e.g. an audit role in another account)')
-    .option('--region <region>', 'with --aws: a region to read (repeatable; default AWS_REGION or the profile\'s)', (v: string, prev: string[] | undefined) => [...(prev ?? []), v])
+    .option('--region <region>', 'with --aws: a region to read (repeatable or comma-separated; default AWS_REGION or the profile\'s)', (v: string, prev: string[] | undefined) => [
+      ...(prev ?? []),
+      ...v.split(',').map((r) => r.trim()).filter(Boolean),
+    ])
     .option('--all-regions', 'with --aws: read every region enabled in the account')
     .option('--all-revisions', 'with --aws: every ACTIVE task definition revision, not only the latest of each family')
     .option('-q, --quiet', 'no progress on stderr');
