@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { allowedActions } from '../src/sources/aws/guard.js';
 import { scan } from '../src/scan.js';
+import { awsManagedPolicy } from '../src/iam/managed.js';
+import { expandActionPattern } from '../src/iam/actions.js';
 
 const readme = readFileSync(join(import.meta.dirname, '..', 'README.md'), 'utf8');
 
@@ -20,6 +22,13 @@ describe('the README scanner policy', () => {
     const actions = scannerPolicy().Statement.flatMap((s) => s.Action);
     expect([...actions].sort()).toEqual(allowedActions().filter((a) => a !== 'sts:GetCallerIdentity').sort());
     expect(actions.every((a) => /^[a-z0-9]+:(Get|List|Describe)[A-Za-z]+$/.test(a))).toBe(true);
+  });
+
+  it('is covered by the AWS managed SecurityAudit policy, as the README says', () => {
+    const doc = awsManagedPolicy('arn:aws:iam::aws:policy/SecurityAudit')!.document as { Statement: Array<{ Effect: string; Action: string | string[] }> };
+    const granted = new Set(doc.Statement.filter((s) => s.Effect === 'Allow').flatMap((s) => [s.Action].flat().flatMap((a) => expandActionPattern(a).map((x) => x.full))));
+    const needed = scannerPolicy().Statement.flatMap((s) => s.Action);
+    expect(needed.filter((a) => !granted.has(a))).toEqual([]);
   });
 
   it('shows no privilege-escalation, nor any other finding, when rolefit scans it', () => {
