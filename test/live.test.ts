@@ -285,6 +285,15 @@ describe('a live scan under real conditions', () => {
     expect((await run(['scan', ...LIVE])).stdout).toMatch(/partial result/);
   });
 
+  it('reports a cluster deleted while it is read as incomplete-scan', async () => {
+    proxy.faults = [(req) => (req.operation === 'eks:DescribeCluster' ? restError('ResourceNotFoundException', 'No cluster found for name: prod.', 404) : undefined)];
+    const live = await scanJson(LIVE);
+    expect(live.findings.filter((f) => f.rule === 'incomplete-scan').map((f) => [f.location.file, f.message])).toEqual([
+      [`arn:aws:eks:${HOME}:${ACCOUNT}:cluster/prod`, 'could not read EKS cluster prod in us-east-1: eks:DescribeCluster failed: ResourceNotFoundException: No cluster found for name: prod.; findings that depend on it are missing'],
+    ]);
+    expect(live.summary.partial).toBe(true);
+  });
+
   it('follows IsTruncated across IAM pages, however few items a page holds', async () => {
     let pages = 0;
     proxy.faults = [

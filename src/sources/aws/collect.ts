@@ -122,6 +122,8 @@ export async function collectAccount(options: CollectOptions): Promise<CollectRe
 class Collector {
   private readonly incomplete: IncompleteEntry[] = [];
   private readonly progress: (line: string) => void;
+  /** The account read, once the caller identity is known. */
+  private account = { partition: 'aws', id: '' };
 
   constructor(
     private readonly clients: Clients,
@@ -188,6 +190,7 @@ class Collector {
 
   async run(): Promise<CollectResult> {
     const { partition, account, region: home } = await this.identity();
+    this.account = { partition, id: account };
     const regions = await this.regions(home);
     this.progress(`account ${account} (${partition}), regions ${regions.join(', ')}`);
     const iam = this.iam(regions[0]);
@@ -379,7 +382,8 @@ class Collector {
     const nodegroups: unknown[] = [];
     await Promise.all(
       names.map(async (name) => {
-        const c = await this.try<any>('eks', region, 'DescribeCluster', { name }, `EKS cluster ${name}`, name);
+        const clusterArn = `arn:${this.account.partition}:eks:${region}:${this.account.id}:cluster/${name}`;
+        const c = await this.try<any>('eks', region, 'DescribeCluster', { name }, `EKS cluster ${name}`, clusterArn);
         if (!c?.cluster) return;
         const { arn, version, status, accessConfig } = c.cluster;
         clusters.push({ cluster: plain({ name, arn, version, status, accessConfig }) });
