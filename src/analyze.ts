@@ -1,11 +1,12 @@
 // Analysis: for each role, the workloads that use it, what they need, and how its effective grant
 // answers each need. Rules read this; they do not evaluate IAM themselves.
-import { display, type Diagnostic, type Inventory, type Need, type TaskDefinition } from './model.js';
+import { display, type Diagnostic, type FargateProfile, type Inventory, type Need, type TaskDefinition } from './model.js';
 import type { Linked, LinkedRole } from './link/roles.js';
 import { decide, grants, type Decision, type Grant, type PolicySet } from './iam/evaluate.js';
 import { parseArn, resourceOverlaps } from './iam/arn.js';
 import { executionRoleNeeds } from './needs/execution-role.js';
 import type { RoleKind } from './report/types.js';
+import { analyzeFargate } from './fargate-analysis.js';
 
 export interface NeedVerdict {
   need: Need;
@@ -19,6 +20,14 @@ export interface RoleAnalysis {
   executionOf: TaskDefinition[];
   /** Task definitions using the role as task role. */
   taskRoleOf: TaskDefinition[];
+  /** Fargate profiles using the role as pod execution role. */
+  podExecutionOf: FargateProfile[];
+  /** Ids of the workloads whose needs the role serves (task definitions, Fargate profiles). */
+  workloads: string[];
+  /** Why the needs are not fully known (beside the unresolved policies of `linked.incomplete`). */
+  unknowns: string[];
+  /** Also an EKS node-group (instance) role: what the nodes use is not judged as excess (shared-role says it). */
+  alsoNodeRole: boolean;
   policySet: PolicySet;
   needs: Need[];
   verdicts: NeedVerdict[];
@@ -67,13 +76,25 @@ export function analyze(inv: Inventory, linked: Linked): Analysis {
     }
   }
 
+  const fargate = analyzeFargate(inv, linked);
+  diagnostics.push(...fargate.diagnostics);
+
   const roles = linked.roles.map((lr): RoleAnalysis => {
     const executionOf = exec.get(lr) ?? [];
     const taskRoleOf = task.get(lr) ?? [];
+    const podExecutionOf = fargate.profilesOf.get(lr) ?? [];
     const kind: RoleKind =
-      executionOf.length && taskRoleOf.length ? 'execution-and-task-role' : executionOf.length ? 'execution-role' : taskRoleOf.length ? 'task-role' : 'unused';
+      executionOf.length && taskRoleOf.length
+        ? 'execution-and-task-role'
+        : executionOf.length
+          ? 'execution-role'
+          : taskRoleOf.length
+            ? 'task-role'
+            : podExecutionOf.length
+              ? 'pod-execution-role'
+              : 'unused';
     const policySet: PolicySet = { identity: lr.identity, boundary: lr.boundary };
-    const needs = executionOf.flatMap((td) => needsOf.get(td) ?? []);
+    const needs = [...executionOf.flatMap((td) => needsOf.get(td) ?? []), ...podExecutionOf.flatMap((p) => fargate.needsOf.get(p) ?? [])];
     const verdicts = needs.map((need) => {
       const ctx = { keys: { ...sessionContext(lr, need), ...contextOf(need) } };
       return { need, decision: oneOf(need, decide(policySet, need.action, need.resource, ctx)) };
@@ -84,6 +105,10 @@ export function analyze(inv: Inventory, linked: Linked): Analysis {
       kind,
       executionOf,
       taskRoleOf,
+      podExecutionOf,
+      workloads: [...executionOf.map((td) => td.id), ...podExecutionOf.map((p) => p.id)],
+      unknowns: [...new Set(podExecutionOf.flatMap((p) => fargate.unknownsOf.get(p) ?? []))],
+      alsoNodeRole: fargate.nodeRoles.has(lr),
       policySet,
       needs,
       verdicts,

@@ -1,15 +1,15 @@
 // The command line: wires options to the pipeline and maps outcomes to exit codes
 // (0 clean, 1 findings at or above --fail-on, 2 usage errors or unreadable input, 3 internal error).
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { scan } from './scan.js';
-import { formatJson } from './report/json.js';
-import { formatText } from './report/text.js';
 import { colors, shouldColor } from './report/color.js';
 import { expandActionPattern, checkActionPattern } from './iam/actions.js';
 import { RULES } from './rules/index.js';
 import { version } from './version.js';
 import { runExplain } from './explain/command.js';
-import type { Report } from './report/types.js';
+import { runFix } from './fix/command.js';
+import { emitReport, FORMATS, parseOutputSpec, type FormatName, type OutputSpec } from './report/formats.js';
+import type { InputErrorEntry, Report } from './report/types.js';
 import type { Severity } from './model.js';
 import { liveOptions, liveUsageError, loadLive, runCollect, type LiveOptions } from './sources/aws/command.js';
 
@@ -42,12 +42,15 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     .command('scan', { isDefault: true })
     .description('scan files and directories (CloudFormation, ECS task definitions, IAM dumps, policy files), or an AWS account with --aws')
     .argument('[paths...]', 'files or directories to scan', defaultPaths)
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(new Option('-f, --format <format>', 'output format').choices([...FORMATS]).default('text'))
+    .option('-o, --output <format=file>', 'also write the report in FORMAT to FILE (repeatable), e.g. sarif=rolefit.sarif', collectOutput)
+    .option('--context <path>', 'read PATH for context only: report just the findings in the files of PATHS (repeatable)', collect)
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(['error', 'warning', 'note', 'none']).default('error'))
     .option('--color', 'force colored output')
     .option('--no-color', 'disable colored output')
-    .action(async (paths: string[], opts: LiveOptions & { format: 'text' | 'json'; failOn: 'error' | 'warning' | 'note' | 'none'; color?: boolean }) => {
-      const usage = liveUsageError(opts, paths === defaultPaths ? [] : paths);
+    .action(async (paths: string[], opts: LiveOptions & { format: FormatName; output?: OutputSpec[]; context?: string[]; failOn: 'error' | 'warning' | 'note' | 'none'; color?: boolean }) => {
+      // --context paths are files too: a live scan reads the account only.
+      const usage = liveUsageError(opts, [...(paths === defaultPaths ? [] : paths), ...(opts.context ?? [])]);
       if (usage) scanCommand.error(`error: ${usage}`, { exitCode: EXIT.usage });
       const live = opts.aws ? await loadLive(opts, io.stderr) : undefined;
       if (live && !live.ok) {
@@ -55,10 +58,10 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
         code = EXIT.usage;
         return;
       }
-      const report = scan({ paths, loaded: live?.loaded });
-      if (opts.format === 'json') io.stdout.write(formatJson(report));
-      else io.stdout.write(formatText(report, colors(shouldColor(io.stdout, colorFlag(argv)))));
-      code = exitCodeFor(report, opts.failOn);
+      const report = scan({ paths, loaded: live?.loaded, context: opts.context, onContextError: (e) => io.stderr.write(contextWarning(e)) });
+      const color = colors(shouldColor(io.stdout, colorFlag(argv)));
+      const written = emitReport(report, { format: opts.format, output: opts.output ?? [], color }, io);
+      code = written ? exitCodeFor(report, opts.failOn) : EXIT.usage;
     });
 
   liveOptions(scanCommand);
@@ -124,6 +127,15 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
   liveOptions(explainCommand);
 
   program
+    .command('fix')
+    .description('print the least-privilege replacement for each role with excess or missing permissions, in the syntax of its source; --write applies it to CloudFormation templates and JSON policy files')
+    .argument('[paths...]', 'files or directories to scan', ['.'])
+    .option('--write', 'rewrite CloudFormation templates and JSON policy files in place (only fixes that are certain and verified by a new scan)')
+    .action((paths: string[], opts: { write?: boolean }) => {
+      code = runFix({ paths, write: opts.write }, io.stdout, io.stderr);
+    });
+
+  program
     .command('rules')
     .description('list the rules with their default severity')
     .action(() => {
@@ -150,6 +162,20 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
 /** Collects a repeatable option's values. */
 function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
+}
+
+/** Parses a repeatable --output FORMAT=FILE. */
+function collectOutput(value: string, previous: OutputSpec[] | undefined): OutputSpec[] {
+  try {
+    return [...(previous ?? []), parseOutputSpec(value)];
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+}
+
+function contextWarning(e: InputErrorEntry): string {
+  const at = `${e.location.file}:${e.location.line}:${e.location.column}`;
+  return `rolefit: warning: ${at}: ${e.message} (a context file, not reported: findings that depend on it may be missing)\n`;
 }
 
 /** commander folds --color/--no-color into one boolean that defaults to true; only an explicit flag counts. */

@@ -5,3 +5,4 @@ export { RULES } from './rules/index.js';
 export { loadInventory } from './scan.js';
 export { explain } from './explain/explain.js';
 export type { Explanation } from './explain/explain.js';
+export { render as formatReport, FORMATS, type FormatName } from './report/formats.js';

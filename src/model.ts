@@ -440,4 +440,9 @@ export interface Need {
    * without its random suffix): a grant on part of the pattern may or may not include it.
    */
   oneOf?: boolean;
+  /**
+   * The need is assumed, not derived (why, e.g. "no manifest shows the images"): reported missing
+   * only when nothing could grant it, never "cannot verify".
+   */
+  assumed?: string;
 }

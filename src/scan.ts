@@ -1,8 +1,8 @@
 // The pipeline: sources → Inventory → link → analyze → rules → report.
 import { createHash } from 'node:crypto';
-import { relative, resolve, sep } from 'node:path';
+import { resolve } from 'node:path';
 import { emptyInventory, mergeInventory, roleName, type Inventory, type Loc, type Severity } from './model.js';
-import { discover } from './sources/discover.js';
+import { discover, displayPath } from './sources/discover.js';
 import { readInputFile } from './sources/index.js';
 import { InputError } from './sources/nodes.js';
 import { link, type Linked } from './link/roles.js';
@@ -13,6 +13,7 @@ import { suggestPolicy } from './fix/suggest.js';
 import { display } from './model.js';
 import type { Finding, InputErrorEntry, Report, RoleReport } from './report/types.js';
 import { version } from './version.js';
+import { reportScope } from './scope.js';
 
 export interface ScanOptions {
   paths: string[];
@@ -20,6 +21,13 @@ export interface ScanOptions {
   cwd?: string;
   /** An inventory read elsewhere (a live scan): analysed instead of reading `paths`. */
   loaded?: LoadedInventory;
+  /**
+   * Read for context only (src/scope.ts): files here are read and linked, but only findings and
+   * input errors located in the files of `paths` are reported.
+   */
+  context?: string[];
+  /** Called with each input error in a context-only file, which the report leaves out. */
+  onContextError?: (error: InputErrorEntry) => void;
 }
 
 const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, note: 2 };
@@ -32,9 +40,12 @@ export interface LoadedInventory {
   errors: InputErrorEntry[];
 }
 
-/** The reading stage of a scan: discover the files under `paths`, read each, link roles and policies. */
-export function loadInventory(paths: string[], cwd: string = process.cwd()): LoadedInventory {
-  const rel = (p: string) => relative(cwd, p).split(sep).join('/') || '.';
+/**
+ * The reading stage of a scan: discover the files under `paths`, read each, link roles and policies.
+ * `readFrom` maps a discovered file to the path its text is read from (fix checks edits on copies).
+ */
+export function loadInventory(paths: string[], cwd: string = process.cwd(), readFrom: (path: string) => string = (p) => p): LoadedInventory {
+  const rel = (p: string) => displayPath(cwd, p);
   const inventory = emptyInventory();
   const errors: InputErrorEntry[] = [];
   const { files, missing } = discover(paths.map((p) => resolve(cwd, p)));
@@ -42,7 +53,7 @@ export function loadInventory(paths: string[], cwd: string = process.cwd()): Loa
   for (const path of files) {
     const file = rel(path);
     try {
-      mergeInventory(inventory, readInputFile(path, file).inventory);
+      mergeInventory(inventory, readInputFile(readFrom(path), file).inventory);
     } catch (e) {
       if (e instanceof InputError) errors.push({ message: e.message, location: e.loc });
       else if (e instanceof RangeError) errors.push({ message: `input too deeply nested or too large to process (${e.message})`, location: { file, line: 1, column: 1 } });
@@ -53,11 +64,14 @@ export function loadInventory(paths: string[], cwd: string = process.cwd()): Loa
 }
 
 export function scan(options: ScanOptions): Report {
-  const { inventory, linked, errors } = options.loaded ?? loadInventory(options.paths, options.cwd);
+  const scope = reportScope(options);
+  const loaded = options.loaded ?? loadInventory(scope?.readPaths ?? options.paths, options.cwd);
+  const { inventory, linked, errors: read } = loaded;
+  const errors = scope ? scope.inputErrors(read, options.onContextError) : read;
   const analysis = analyze(inventory, linked);
   const ctx = { inventory, linked, analysis };
   const raw: RawFinding[] = RULES.flatMap((r) => r.check(ctx));
-  const findings = dedupe(raw.map(toFinding)).sort(compareFindings);
+  const findings = dedupe(raw.map(toFinding)).filter((f) => !scope || scope.reports(f.location.file)).sort(compareFindings);
   const roles = analysis.roles.map(roleReport).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const count = (s: Severity) => findings.filter((f) => f.severity === s).length;
   return {
@@ -69,13 +83,13 @@ export function scan(options: ScanOptions): Report {
     summary: {
       files: inventory.files.length,
       roles: roles.length,
-      workloads: inventory.taskDefinitions.length,
+      workloads: inventory.taskDefinitions.length + inventory.kubeWorkloads.length,
       findings: findings.length,
       errors: count('error'),
       warnings: count('warning'),
       notes: count('note'),
       inputErrors: errors.length,
-      partial: errors.length > 0 || roles.some((r) => r.incomplete.length > 0) || inventory.diagnostics.some((d) => d.rule === 'incomplete-scan'),
+      partial: read.length > 0 || roles.some((r) => r.incomplete.length > 0) || inventory.diagnostics.some((d) => d.rule === 'incomplete-scan'),
     },
   };
 }
@@ -117,21 +131,21 @@ export function fingerprint(f: Omit<Finding, 'fingerprint' | 'suppression'>): st
 }
 
 function roleReport(ra: RoleAnalysis): RoleReport {
-  const isExec = ra.kind === 'execution-role' || ra.kind === 'execution-and-task-role';
+  const isExec = ra.kind === 'execution-role' || ra.kind === 'execution-and-task-role' || ra.kind === 'pod-execution-role';
   const services = [...new Set([...ra.executionOf, ...ra.taskRoleOf].flatMap((td) => td.services ?? []))].sort();
   return {
     ...identity(ra),
     kind: ra.kind,
-    workloads: [...new Set([...ra.executionOf, ...ra.taskRoleOf].map((td) => td.id))],
+    workloads: [...new Set([...ra.workloads, ...ra.taskRoleOf.map((td) => td.id)])],
     location: loc(ra.linked.role.loc),
-    needs: ra.needs.map((n) => ({
+    needs: uniqueNeeds(ra.needs).map((n) => ({
       action: n.action,
       resource: display(n.resource),
       reason: display(n.reason),
       location: loc(n.loc),
       ...(n.optional ? { optional: true } : {}),
     })),
-    incomplete: ra.linked.incomplete,
+    incomplete: [...ra.linked.incomplete, ...ra.unknowns],
     suggestedPolicy: isExec ? suggestPolicy(ra.needs) : null,
     ...(services.length ? { services } : {}),
   };
@@ -157,6 +171,17 @@ function dedupe(list: Finding[]): Finding[] {
   const seen = new Set<string>();
   return list.filter((f) => {
     const key = JSON.stringify([f.rule, f.location, f.message, f.role?.id]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** A need two workloads share (the log router's outputs serve every profile) is listed once. */
+function uniqueNeeds(needs: RoleAnalysis['needs']): RoleAnalysis['needs'] {
+  const seen = new Set<string>();
+  return needs.filter((n) => {
+    const key = [n.action, n.resource, n.reason, n.loc.file, n.loc.line, n.loc.column, n.optional ?? false].join('\u0001');
     if (seen.has(key)) return false;
     seen.add(key);
     return true;

@@ -159,6 +159,14 @@ Resources:
     Type: AWS::S3::Bucket
   Cluster:
     Type: AWS::EKS::Cluster
+  NamedCluster:
+    Type: AWS::EKS::Cluster
+    Properties: { Name: shop }
+  Profile:
+    Type: AWS::EKS::FargateProfile
+    Properties: { ClusterName: shop, FargateProfileName: apps }
+  Service:
+    Type: AWS::ECS::Service
 `;
   const [root] = parseYaml(resources, F);
   const r = new CfnResolver(root, F);
@@ -193,8 +201,14 @@ Resources:
     ['Bucket', 'Ref', 'cfg'],
     ['Bucket', 'Arn', 'arn:' + P + ':s3:::cfg'],
     ['UnnamedBucket', 'Arn', `arn:${P}:s3:::${T('UnnamedBucket.BucketName')}`],
-    ['Cluster', 'Ref', T('Cluster')],
-    ['Cluster', 'Arn', T('Cluster.Arn')],
+    ['Cluster', 'Ref', T('Cluster.Name')],
+    ['Cluster', 'Arn', `arn:${P}:eks:${R}:${A}:cluster/${T('Cluster.Name')}`],
+    ['NamedCluster', 'Ref', 'shop'],
+    ['Profile', 'Ref', 'shop|apps'],
+    ['Profile', 'Arn', T('Profile.Arn')],
+    // A type without a model here: its Ref and attributes stay unknown.
+    ['Service', 'Ref', T('Service')],
+    ['Service', 'Name', T('Service.Name')],
   ];
   it.each(cases)('%s %s', (id, attribute, expected) => {
     expect(attribute === 'Ref' ? r.refText(id, at) : r.getAttText(id, attribute, at)).toBe(expected);

@@ -21,7 +21,7 @@ describe('rolefit scan', () => {
   it('exits 0 on a clean least-privilege service and says so', () => {
     const r = run(['scan', 'fixtures/ecs-clean-cfn']);
     expect(r.stderr).toBe('');
-    expect(r.stdout).toContain('no findings in 1 file, 2 roles, 1 task definition');
+    expect(r.stdout).toContain('no findings in 1 file, 2 roles, 1 workload');
     expect(r.code).toBe(0);
   });
 

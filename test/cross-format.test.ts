@@ -9,9 +9,10 @@ import type { Report } from '../src/report/types.js';
 
 const data = join(import.meta.dirname, 'data', 'cross-format');
 const CONTEXT: Record<string, string> = { '${AWS::Partition}': 'aws', '${AWS::Region}': 'us-east-1', '${AWS::AccountId}': '111122223333' };
+const EKS_CONTEXT: Record<string, string> = { ...CONTEXT, '${AWS::Region}': 'eu-west-1' };
 
-function normalise(report: Report) {
-  const deploy = (s: string) => Object.entries(CONTEXT).reduce((acc, [k, v]) => acc.split(k).join(v), s);
+function normalise(report: Report, context = CONTEXT) {
+  const deploy = (s: string) => Object.entries(context).reduce((acc, [k, v]) => acc.split(k).join(v), s);
   return {
     roles: report.roles.map((r) => ({
       name: r.name,
@@ -37,5 +38,21 @@ describe('cross-format equivalence', () => {
   it('is not trivially equal: the scenario has findings of several rules', () => {
     const rules = new Set(dump.findings.map((f) => f.rule));
     expect([...rules].sort()).toEqual(['excess-action', 'excess-resource', 'missing-permission', 'trust-confused-deputy', 'trust-principal']);
+  });
+});
+
+describe('cross-format equivalence of EKS Fargate (CloudFormation vs eksctl + IAM dump, same manifests)', () => {
+  const eks = join(import.meta.dirname, 'data', 'cross-format-eks');
+  const cfn = scan({ paths: ['cloudformation', 'k8s'], cwd: eks });
+  const eksctl = scan({ paths: ['eksctl-dump', 'k8s'], cwd: eks });
+
+  it('finds the same problems in both forms', () => {
+    expect(normalise(cfn, EKS_CONTEXT)).toEqual(normalise(eksctl, EKS_CONTEXT));
+  });
+
+  it('is not trivially equal', () => {
+    const rules = new Set(eksctl.findings.map((f) => f.rule));
+    expect([...rules].sort()).toEqual(['excess-action', 'excess-resource', 'missing-permission', 'privilege-escalation', 'shared-role', 'trust-confused-deputy', 'trust-principal', 'unresolved-reference']);
+    expect(eksctl.roles.every((r) => r.kind === 'pod-execution-role')).toBe(true);
   });
 });

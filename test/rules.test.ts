@@ -17,32 +17,36 @@ function report(name: string): Report {
 
 const CASES: Record<string, { fires: string[]; silent: string[] }> = {
   'missing-permission': {
-    fires: ['ecs-taskdef-iam-dump', 'ecs-boundary-deny-dump', 'ecs-no-execution-role'],
-    silent: ['ecs-clean-cfn', 'ecs-managed-policies-cfn', 'ecs-shared-role-cfn', 'ecs-unresolved-cfn'],
+    fires: ['ecs-taskdef-iam-dump', 'ecs-boundary-deny-dump', 'ecs-no-execution-role', 'eks-mistakes-cfn', 'eks-eksctl-dump', 'eks-no-manifests-cfn'],
+    silent: ['ecs-clean-cfn', 'ecs-managed-policies-cfn', 'ecs-shared-role-cfn', 'ecs-unresolved-cfn', 'eks-clean-cfn'],
   },
   'excess-action': {
-    fires: ['ecs-managed-policies-cfn'],
+    fires: ['ecs-managed-policies-cfn', 'eks-mistakes-cfn', 'eks-eksctl-dump'],
     // ecs-taskdef-iam-dump: ssm:GetParameter stands in for the needed GetParameters (reported as missing, not twice).
-    silent: ['ecs-clean-cfn', 'ecs-boundary-deny-dump', 'ecs-shared-role-cfn', 'ecs-unresolved-cfn', 'ecs-taskdef-iam-dump', 'ecs-broad-cfn'],
+    silent: ['ecs-clean-cfn', 'ecs-boundary-deny-dump', 'ecs-shared-role-cfn', 'ecs-unresolved-cfn', 'ecs-taskdef-iam-dump', 'ecs-broad-cfn', 'eks-clean-cfn', 'eks-no-manifests-cfn'],
   },
   'excess-resource': {
-    fires: ['ecs-managed-policies-cfn', 'ecs-boundary-deny-dump', 'ecs-broad-cfn'],
-    silent: ['ecs-clean-cfn', 'ecs-shared-role-cfn', 'ecs-unresolved-cfn'],
+    fires: ['ecs-managed-policies-cfn', 'ecs-boundary-deny-dump', 'ecs-broad-cfn', 'eks-mistakes-cfn', 'eks-eksctl-dump'],
+    // eks-no-manifests-cfn: with the images unknown, no repository scope can be judged too broad.
+    silent: ['ecs-clean-cfn', 'ecs-shared-role-cfn', 'ecs-unresolved-cfn', 'eks-clean-cfn', 'eks-no-manifests-cfn'],
   },
-  'trust-principal': { fires: ['ecs-taskdef-iam-dump'], silent: ['ecs-clean-cfn', 'ecs-managed-policies-cfn', 'ecs-boundary-deny-dump'] },
+  'trust-principal': {
+    fires: ['ecs-taskdef-iam-dump', 'eks-mistakes-cfn', 'eks-eksctl-dump'],
+    silent: ['ecs-clean-cfn', 'ecs-managed-policies-cfn', 'ecs-boundary-deny-dump', 'eks-clean-cfn', 'eks-no-manifests-cfn'],
+  },
   'trust-confused-deputy': {
-    fires: ['ecs-managed-policies-cfn', 'ecs-taskdef-iam-dump'],
-    silent: ['ecs-clean-cfn', 'ecs-boundary-deny-dump', 'ecs-shared-role-cfn'],
+    fires: ['ecs-managed-policies-cfn', 'ecs-taskdef-iam-dump', 'eks-mistakes-cfn', 'eks-eksctl-dump'],
+    silent: ['ecs-clean-cfn', 'ecs-boundary-deny-dump', 'ecs-shared-role-cfn', 'eks-clean-cfn', 'eks-no-manifests-cfn'],
   },
-  'shared-role': { fires: ['ecs-shared-role-cfn'], silent: ['ecs-clean-cfn', 'ecs-taskdef-iam-dump'] },
+  'shared-role': { fires: ['ecs-shared-role-cfn', 'eks-mistakes-cfn', 'eks-eksctl-dump'], silent: ['ecs-clean-cfn', 'ecs-taskdef-iam-dump', 'eks-clean-cfn'] },
   'privilege-escalation': {
-    fires: ['ecs-shared-role-cfn', 'ecs-taskdef-iam-dump', 'policy-files'],
-    silent: ['ecs-clean-cfn', 'ecs-managed-policies-cfn', 'ecs-boundary-deny-dump'],
+    fires: ['ecs-shared-role-cfn', 'ecs-taskdef-iam-dump', 'policy-files', 'eks-mistakes-cfn', 'eks-eksctl-dump'],
+    silent: ['ecs-clean-cfn', 'ecs-managed-policies-cfn', 'ecs-boundary-deny-dump', 'eks-clean-cfn', 'eks-no-manifests-cfn'],
   },
   'unknown-action': { fires: ['policy-files'], silent: ['ecs-clean-cfn', 'ecs-managed-policies-cfn'] },
   'invalid-policy': { fires: ['policy-files'], silent: ['ecs-clean-cfn', 'ecs-taskdef-iam-dump', 'ecs-managed-policies-cfn'] },
-  'unresolved-reference': { fires: ['ecs-unresolved-cfn'], silent: ['ecs-clean-cfn', 'ecs-taskdef-iam-dump'] },
-  'invalid-input': { fires: ['ecs-invalid-task-definition', 'malformed'], silent: ['ecs-clean-cfn', 'ecs-taskdef-iam-dump'] },
+  'unresolved-reference': { fires: ['ecs-unresolved-cfn', 'eks-mistakes-cfn', 'eks-eksctl-dump'], silent: ['ecs-clean-cfn', 'ecs-taskdef-iam-dump', 'eks-clean-cfn'] },
+  'invalid-input': { fires: ['ecs-invalid-task-definition', 'malformed', 'eks-mistakes-cfn'], silent: ['ecs-clean-cfn', 'ecs-taskdef-iam-dump', 'eks-clean-cfn'] },
   'incomplete-scan': { fires: ['aws-inventory-partial'], silent: ['aws-inventory', 'ecs-clean-cfn', 'malformed'] },
 };
 

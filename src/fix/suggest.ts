@@ -15,6 +15,12 @@ const SIDS: Record<string, string> = {
   'ecr:CreateRepository': 'EcrCacheRepositories',
   'logs:CreateLogStream,logs:PutLogEvents': 'Logs',
   'logs:CreateLogGroup': 'LogGroup',
+  'logs:CreateLogGroup,logs:PutRetentionPolicy': 'LogGroup',
+  'logs:PutRetentionPolicy': 'LogRetention',
+  'logs:DescribeLogStreams': 'LogStreams',
+  'firehose:PutRecordBatch': 'Firehose',
+  'kinesis:PutRecords': 'Kinesis',
+  'es:ESHttpPost,es:ESHttpPut': 'OpenSearch',
   'secretsmanager:GetSecretValue': 'Secrets',
   'ssm:GetParameters': 'Parameters',
   'kms:Decrypt': 'Kms',
@@ -22,15 +28,21 @@ const SIDS: Record<string, string> = {
   's3:GetBucketLocation': 'S3Buckets',
 };
 
-export function suggestPolicy(all: Need[]): PolicyDocumentJson | null {
+/**
+ * The least-privilege policy for `all` needs. Values are shown with tokens as `${Name}` (the
+ * report's form); `{ raw: true }` keeps the tokens, for writing the policy back in the syntax of the
+ * role's source (src/fix/).
+ */
+export function suggestPolicy(all: Need[], opts: { raw?: boolean } = {}): PolicyDocumentJson | null {
+  const show = opts.raw ? (s: string) => s : display;
   const needs = all.filter((n) => !(n.optional && placeholder(n.resource)));
   if (needs.length === 0) return null;
   // resource+condition → actions
   const byResource = new Map<string, { resource: string; condition?: string; actions: Set<string> }>();
   for (const n of needs) {
-    const resource = display(n.resource);
+    const resource = show(n.resource);
     const viaValue = n.context?.['kms:ViaService'];
-    const via = typeof viaValue === 'string' ? display(viaValue) : undefined;
+    const via = typeof viaValue === 'string' ? show(viaValue) : undefined;
     const key = resource + '\u0001' + (via ?? '');
     const e = byResource.get(key) ?? { resource, condition: via, actions: new Set<string>() };
     e.actions.add(n.action);

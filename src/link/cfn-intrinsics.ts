@@ -461,6 +461,14 @@ export class CfnResolver {
           return value(`${A}.dkr.ecr.${R}.${this.urlSuffix}/${name()}`);
         }
         break;
+      case 'AWS::EKS::Cluster':
+        if (attribute === 'Ref') return value(name());
+        if (attribute === 'Arn') return value(`arn:${P}:eks:${R}:${A}:cluster/${name()}`);
+        break;
+      case 'AWS::EKS::FargateProfile':
+        // Ref is `cluster|profile`; the ARN ends with an id EKS generates.
+        if (attribute === 'Ref') return value(`${str(this.property(id, 'ClusterName')) ?? this.tok(`${id}.ClusterName`)}|${name()}`);
+        break;
       case 'AWS::KMS::Key': {
         const keyId = this.tok(`${id}.KeyId`);
         if (attribute === 'Ref' || attribute === 'KeyId') return value(keyId);
@@ -697,4 +705,6 @@ const NAME_PROPERTY: Record<string, string> = {
   'AWS::S3::Bucket': 'BucketName',
   'AWS::ECR::Repository': 'RepositoryName',
   'AWS::ECS::TaskDefinition': 'Family',
+  'AWS::EKS::Cluster': 'Name',
+  'AWS::EKS::FargateProfile': 'FargateProfileName',
 };

@@ -1,6 +1,6 @@
 // E1–E6, E18, E24: pulling a container image from private ECR, through a pull-through cache when
 // the repository lies under a cache rule's prefix.
-import { display, tokenNames, type Container, type Loc } from '../model.js';
+import { display, tokenNames, type Loc, type Val } from '../model.js';
 import type { ErScope } from './er-scope.js';
 import type { NeedInput } from './need-sink.js';
 import { parseImage, ecrRepositoryArn, type ImageRef } from './image.js';
@@ -18,16 +18,20 @@ export const ECR_CREATE_REPOSITORY = 'ecr:CreateRepository';
  * ENI, never through the customer's VPC endpoint: aws:SourceVpce and aws:SourceVpc are absent, so
  * a grant conditioned on them does not apply (domain.md §1.5 item 11, M17).
  */
-function authContext(scope: ErScope): Pick<NeedInput, 'context'> {
+function authContext(scope: ImageScope): Pick<NeedInput, 'context'> {
   return scope.mayRunOnFargate ? { context: { 'aws:SourceVpce': [], 'aws:SourceVpc': [] } } : {};
 }
 
-export function imageNeeds(scope: ErScope, c: Container): void {
-  const image = c.image;
-  if (!image) return;
-  const { td, sink } = scope;
+/** What an image pull needs to know of its workload: an ECS task or the pods of a Fargate profile. */
+export type ImageScope = Pick<ErScope, 'inv' | 'sink' | 'ec2Only' | 'mayRunOnFargate'> & {
+  /** The workload's partition: it can only pull from its own. */
+  partition: string;
+};
+
+/** `what` names the image for reasons and notes: `container "web" image …`. */
+export function imageNeeds(scope: ImageScope, image: Val, what: string): void {
+  const { sink } = scope;
   const ref = parseImage(image.value);
-  const what = `container "${display(c.name)}" image ${display(image.value)}`;
   const loc = image.loc;
   const instance = scope.ec2Only ? { mayUseInstanceRole: true } : {};
   const auth = authContext(scope);
@@ -40,7 +44,7 @@ export function imageNeeds(scope: ErScope, c: Container): void {
       loc,
     );
     // Tolerated, never required: ECR grants are then neither reported missing nor excess.
-    const anyRepo = `arn:${td.partition}:ecr:*:*:repository/*`;
+    const anyRepo = `arn:${scope.partition}:ecr:*:*:repository/*`;
     const reason = `${what} → possible ECR pull (image unknown; tolerated, not verified)`;
     sink.add({ action: ECR_AUTH, resource: '*', reason, loc, optional: true, ...instance, ...auth });
     for (const action of [...ECR_PULL, ECR_LAYER_CHECK]) {
@@ -52,7 +56,7 @@ export function imageNeeds(scope: ErScope, c: Container): void {
 
   // A task can only pull from its own partition, so the task's partition stands in when a token
   // in the host (AWS::URLSuffix, a region token) hides the image's.
-  const repoArn = ecrRepositoryArn(ref, td.partition);
+  const repoArn = ecrRepositoryArn(ref, scope.partition);
   if (!repoArn) return;
   // A repository name holding a token stays a token rather than becoming `*`: a grant written with
   // the same value then covers it and any other grant is undecided (a note), where `*` would
@@ -78,13 +82,13 @@ export function imageNeeds(scope: ErScope, c: Container): void {
  * E4, E5. E6 (ecr:TagResource) is needed only when a repository-creation template adds tags, which
  * the scan cannot see: not derived.
  */
-function pullThroughCacheNeeds(scope: ErScope, ref: ImageRef, repoArn: string, what: string, loc: Loc): void {
+function pullThroughCacheNeeds(scope: ImageScope, ref: ImageRef, repoArn: string, what: string, loc: Loc): void {
   const found = cacheRuleFor(scope.inv.pullThroughCacheRules, ref);
   if (!found) return;
   const { rule, match } = found;
   const instance = scope.ec2Only ? { mayUseInstanceRole: true } : {};
   const prefix = display(rule.prefix);
-  const partition = ref.partition ?? scope.td.partition;
+  const partition = ref.partition ?? scope.partition;
   const created = cacheRepositoriesPattern(rule, partition);
   if (match === 'unknown') {
     scope.sink.diag(

@@ -19,7 +19,7 @@ export function executionRoleNeeds(td: TaskDefinition, inv: Inventory): { needs:
 
   for (const c of td.containers) {
     const who = `container "${display(c.name)}"`;
-    imageNeeds(scope, c);
+    if (c.image) imageNeeds({ ...scope, partition: td.partition }, c.image, `${who} image ${display(c.image.value)}`);
     if (c.credentialsParameter) {
       secretRefNeeds(scope, c.credentialsParameter, 'credentials', `${who} repositoryCredentials`, 'container');
     }

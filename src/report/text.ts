@@ -28,8 +28,10 @@ export function formatText(report: Report, c: Colors): string {
   const withFindings = new Set(report.findings.filter((f) => f.severity !== 'note').map((f) => f.role?.id));
   for (const r of report.roles) {
     if (!r.suggestedPolicy || !withFindings.has(r.id)) continue;
+    // A role that is also the task role keeps the application's permissions: these are only the agent's.
+    const heading = r.kind === 'execution-and-task-role' ? `What the ECS agent needs from role ${r.name} (also the task role: keep the application's own permissions beside it)` : `Least-privilege policy for ${r.kind === 'pod-execution-role' ? 'pod execution' : 'execution'} role ${r.name}`;
     const live = r.services?.length ? `, serves ${r.services.length} running ECS service${r.services.length === 1 ? '' : 's'}` : '';
-    out.push(c.bold(`Least-privilege policy for execution role ${r.name}`) + c.dim(` (${r.location.file}:${r.location.line}${live})`) + ':');
+    out.push(c.bold(heading) + c.dim(` (${r.location.file}:${r.location.line}${live})`) + ':');
     out.push(JSON.stringify(r.suggestedPolicy, null, 2));
     if (r.incomplete.length) out.push(c.dim(`(incomplete: ${r.incomplete.join('; ')})`));
     out.push('');
@@ -37,7 +39,7 @@ export function formatText(report: Report, c: Colors): string {
   const s = report.summary;
   const parts = [`${s.errors} error${s.errors === 1 ? '' : 's'}`, `${s.warnings} warning${s.warnings === 1 ? '' : 's'}`, `${s.notes} note${s.notes === 1 ? '' : 's'}`];
   const problems = s.findings === 0 ? c.green('no findings') : `${s.findings} finding${s.findings === 1 ? '' : 's'} (${parts.join(', ')})`;
-  const scope = `${s.files} file${s.files === 1 ? '' : 's'}, ${s.roles} role${s.roles === 1 ? '' : 's'}, ${s.workloads} task definition${s.workloads === 1 ? '' : 's'}`;
+  const scope = `${s.files} file${s.files === 1 ? '' : 's'}, ${s.roles} role${s.roles === 1 ? '' : 's'}, ${s.workloads} workload${s.workloads === 1 ? '' : 's'}`;
   const input = s.inputErrors ? c.red(`; ${s.inputErrors} input error${s.inputErrors === 1 ? '' : 's'}`) : '';
   out.push(`${problems} in ${scope}${input}${s.partial ? c.yellow(' — partial result') : ''}`);
   const rules = [...new Set(report.findings.map((f) => f.rule))].sort();

@@ -67,7 +67,10 @@ export interface RoleReport extends RoleIdentity {
   needs: NeedEntry[];
   /** Why the analysis of this role is incomplete (unresolved policies, unknown values); empty when complete. */
   incomplete: string[];
-  /** The least-privilege policy that would fit its workloads (execution roles only). */
+  /**
+   * The least-privilege policy that would fit its workloads (execution roles only). For a role that
+   * is also a task role it is only what the agent needs: the application's permissions come on top.
+   */
   suggestedPolicy: PolicyDocumentJson | null;
   /** Running ECS services whose task definitions use the role (live scans and collected inventories only). */
   services?: string[];

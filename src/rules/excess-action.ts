@@ -8,6 +8,10 @@ import { effectiveGrants } from './grants.js';
 
 const BASELINES = new Set(['AmazonECSTaskExecutionRolePolicy', 'AmazonEC2ContainerRegistryPullOnly', 'AmazonEKSFargatePodExecutionRolePolicy']);
 
+/** Pods never act with the pod execution role: a common and harmful misconception. */
+export const POD_GUIDANCE =
+  'containers in the pods cannot use the pod execution role: pods get their own permissions through IRSA or EKS Pod Identity, so this only widens what the Fargate infrastructure holds';
+
 /** Services whose permissions an execution role never uses but a task role does (FireLens outputs, ECS Exec, …). */
 const TASK_ROLE_SERVICES = new Set(['ssmmessages', 'xray', 'appmesh', 'firehose', 'kinesis', 'es', 'elasticfilesystem']);
 
@@ -17,14 +21,16 @@ export const excessAction: Rule = {
     title: 'Action granted that no workload uses',
     severity: 'error',
     description:
-      'The execution role grants actions that none of the task definitions using it needs. The ECS agent only pulls images, writes logs and reads the secrets, parameters and files the task definition names; anything else widens what a compromise of the role exposes. Unused write or permissions-management actions and unused data reads (secrets, parameters, KMS decrypt, S3 objects) are errors; other read, list and tagging actions are warnings, and so are the unused actions of AWS\'s own baseline policies (AmazonECSTaskExecutionRolePolicy, AmazonEC2ContainerRegistryPullOnly).',
-    help: 'Remove the actions from the statement (or detach the policy); the suggested policy lists what the workloads need. Permissions the application uses belong on the task role.',
+      'The execution role grants actions that none of the task definitions using it needs (for a pod execution role: that neither the image pulls of the pods its Fargate profiles select nor the log router outputs need). The ECS agent only pulls images, writes logs and reads the secrets, parameters and files the task definition names; anything else widens what a compromise of the role exposes. Unused write or permissions-management actions and unused data reads (secrets, parameters, KMS decrypt, S3 objects) are errors; other read, list and tagging actions are warnings, and so are the unused actions of AWS\'s own baseline policies (AmazonECSTaskExecutionRolePolicy, AmazonEC2ContainerRegistryPullOnly).',
+    help: 'Remove the actions from the statement (or detach the policy); the suggested policy lists what the workloads need. Permissions the application uses belong on the task role; on EKS, in an IRSA or EKS Pod Identity role.',
     needsWorkload: true,
   },
   check({ analysis }) {
     const out: RawFinding[] = [];
     for (const ra of analysis.roles) {
-      if (ra.kind !== 'execution-role') continue;
+      const pod = ra.kind === 'pod-execution-role';
+      // A node role reused as pod execution role: its node permissions are in use; shared-role says it.
+      if ((ra.kind !== 'execution-role' && !pod) || ra.alsoNodeRole) continue;
       const needed = new Set(ra.needs.map((n) => n.action.toLowerCase()));
       // A look-alike granted in place of a needed action (ssm:GetParameter for GetParameters) is
       // reported by missing-permission at the same statement, not twice.
@@ -45,11 +51,15 @@ export const excessAction: Rule = {
           message:
             `role ${roleLabel(ra)} grants ${actions.length} action${actions.length === 1 ? '' : 's'} its workloads never use${conditional}: ` +
             `${brief(actions)} (worst access level: ${level}), from ${statementLabel(policy, statement)}` +
-            (dataReads.length ? `; ${brief(dataReads, 3)} read${dataReads.length === 1 ? 's' : ''} data no task needs` : '') +
+            (dataReads.length ? `; ${brief(dataReads, 3)} read${dataReads.length === 1 ? 's' : ''} data ${pod ? 'the Fargate infrastructure never reads' : 'no task needs'}` : '') +
             (baseline ? `; ${policy.name} is AWS's baseline — replace it with the suggested policy` : '') +
-            (taskRoleOnes.length ? `; ${brief(taskRoleOnes, 3)} belong${taskRoleOnes.length === 1 ? 's' : ''} on the task role, not the execution role` : ''),
+            (pod
+              ? `; ${POD_GUIDANCE}`
+              : taskRoleOnes.length
+                ? `; ${brief(taskRoleOnes, 3)} belong${taskRoleOnes.length === 1 ? 's' : ''} on the task role, not the execution role`
+                : ''),
           role: ra,
-          workloads: ra.executionOf.map((td) => td.id),
+          workloads: ra.workloads,
           actions,
           resources: [...(statement.resources ?? statement.notResources?.map((r) => `NotResource ${r}`) ?? [])].map(display),
           loc: statementLoc(ra, policy, statement),

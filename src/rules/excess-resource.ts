@@ -25,7 +25,7 @@ export const excessResource: Rule = {
   check({ analysis }) {
     const out: RawFinding[] = [];
     for (const ra of analysis.roles) {
-      if (ra.kind !== 'execution-role') continue;
+      if ((ra.kind !== 'execution-role' && ra.kind !== 'pod-execution-role') || ra.alsoNodeRole) continue;
       const needsByAction = new Map<string, Need[]>();
       for (const n of ra.needs) {
         const k = n.action.toLowerCase();
@@ -35,6 +35,8 @@ export const excessResource: Rule = {
       const meantFor = nearMisses(ra);
       for (const g of effectiveGrants(ra)) {
         const needs = needsByAction.get(g.action.full.toLowerCase());
+        // An assumed need (images not known) says nothing of which resources are enough.
+        if (needs?.some((n) => n.assumed)) continue;
         if (!needs || meantFor.has(`${g.action.full}\u0001${g.statement.index}\u0001${g.policy.name}`)) continue;
         const ctx = { keys: { 'aws:PrincipalArn': [ra.linked.role.arn] } };
         const effective = (r: string) => grantedIgnoringConditions(decide(ra.policySet, g.action.full, r, ctx), ra.policySet.boundary !== undefined);
@@ -62,7 +64,7 @@ export const excessResource: Rule = {
             `(${statementLabel(policy, statement)})` +
             (dataRead ? '; any task using this role can read data it does not need' : ''),
           role: ra,
-          workloads: ra.executionOf.map((td) => td.id),
+          workloads: ra.workloads,
           actions,
           resources,
           loc: statementLoc(ra, policy, statement),

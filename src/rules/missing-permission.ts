@@ -5,6 +5,7 @@ import { display, tokenNames, type Need } from '../model.js';
 import type { RoleAnalysis, NeedVerdict } from '../analyze.js';
 import type { RawFinding, Rule } from './rule.js';
 import { formatLoc, roleLabel, siblingGrant, statementLabel } from './util.js';
+import { sourceArnMismatches } from './fargate-source-arn.js';
 
 export const missingPermission: Rule = {
   meta: {
@@ -12,7 +13,7 @@ export const missingPermission: Rule = {
     title: 'Permission the workload needs is not granted',
     severity: 'error',
     description:
-      'A task definition that uses this role needs an action on a resource (an ECR image pull, a log stream, a secret, a parameter, a KMS key, an S3 environment file) that the role does not grant, or that a Deny or the permissions boundary removes. The task fails to start.',
+      'A task definition or Fargate profile that uses this role needs an action on a resource (an ECR image pull, a log stream, a secret, a parameter, a KMS key, an S3 environment file, a log router output) that the role does not grant, or that a Deny or the permissions boundary removes; or the trust policy of a pod execution role pins aws:SourceArn to other clusters or regions than its profiles. The task or pod fails to start.',
     help: 'Grant the action on the resource named in the finding (the suggested policy shows the least-privilege statement), or fix the resource ARN of the statement that was meant to grant it.',
     needsWorkload: true,
   },
@@ -20,6 +21,7 @@ export const missingPermission: Rule = {
     const out: RawFinding[] = [];
     for (const ra of analysis.roles) {
       for (const group of groupVerdicts(ra.verdicts)) out.push(...judge(ra, group));
+      out.push(...sourceArnMismatches(ra));
     }
     for (const { td, needs, reason } of analysis.orphanWorkloads) {
       if (reason !== 'no-role') continue;
@@ -82,6 +84,20 @@ function judge(ra: RoleAnalysis, group: NeedVerdict[]): RawFinding[] {
   );
   const denial = first.decision.matches.find((m) => m.statement.effect === 'Deny' && m.actionMatched && m.resourceMatched !== 'no' && m.conditions !== 'no');
 
+  if (need.assumed) {
+    // An assumed need (the images are not known): only a role that cannot do it at all is worth
+    // saying, and then as a warning, since the assumption may not hold.
+    if (decision !== 'not-allowed' && decision !== 'denied') return [];
+    return [
+      {
+        ...base,
+        severity: 'warning',
+        message: `role ${role} does not allow ${actions.join(', ')}${need.resource === '*' ? '' : ' on any ECR repository'}, ${why}: ${need.assumed}; if any of them is a private ECR image, the pods cannot start`,
+        loc: need.loc,
+      },
+    ];
+  }
+
   if (decision === 'unknown' || (ra.linked.incomplete.length > 0 && decision === 'not-allowed')) {
     // Name what the verdict hangs on: unknown values in the need or in the statements that may
     // grant it, condition keys the request context does not determine, unresolved policies.
@@ -140,10 +156,16 @@ function judge(ra: RoleAnalysis, group: NeedVerdict[]): RawFinding[] {
       severity: instance ? 'warning' : 'error',
       message:
         `role ${role} does not allow ${actions.join(', ')} on ${resource}, ${why}${loc === need.loc ? '' : whereNeeded}: ${detail}` +
-        (instance ? '; on the EC2 launch type the container instance role may supply it' : '; the task will fail to start'),
+        (instance ? '; on the EC2 launch type the container instance role may supply it' : `; ${consequence(ra, need)}`),
       loc,
     },
   ];
+}
+
+/** What fails without the permission: the task, or for a Fargate profile the pods or their logs. */
+function consequence(ra: RoleAnalysis, need: Need): string {
+  if (!ra.podExecutionOf.some((p) => p.id === need.workload)) return 'the task will fail to start';
+  return need.action.startsWith('ecr:') ? 'the pods will fail to start' : "the Fargate log router cannot ship the pods' logs";
 }
 
 /** Conditions that can never hold for the agent's call (domain.md §1.5 item 11, M17). */

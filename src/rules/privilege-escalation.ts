@@ -5,6 +5,7 @@ import { display, type Policy } from '../model.js';
 import { grants, type Grant } from '../iam/evaluate.js';
 import type { RoleAnalysis } from '../analyze.js';
 import type { RawFinding, Rule } from './rule.js';
+import { eksAuthEscalations } from './eks-auth-escalation.js';
 import { actionNames, brief, groupByStatement, isWriteLevel, roleLabel, statementLabel, statementLoc } from './util.js';
 
 /** Creates only roles whose policies AWS defines: not a way to gain permissions. */
@@ -34,12 +35,13 @@ export const privilegeEscalation: Rule = {
     title: 'Grant that allows privilege escalation',
     severity: 'error',
     description:
-      'The policy grants IAM write or permissions-management actions (iam:PutRolePolicy, iam:AttachRolePolicy, iam:CreatePolicyVersion, iam:UpdateAssumeRolePolicy, …), or iam:PassRole / sts:AssumeRole on many roles (a wildcard in the role or account, or "*"). Whoever obtains the credentials can give themselves more permissions. Neither the ECS agent nor the EKS Fargate infrastructure ever needs them. A statement narrowed by a condition (iam:PassedToService, …) is a warning to review; passing or assuming one named role, and iam:CreateServiceLinkedRole, are not reported.',
+      'The policy grants IAM write or permissions-management actions (iam:PutRolePolicy, iam:AttachRolePolicy, iam:CreatePolicyVersion, iam:UpdateAssumeRolePolicy, …), or iam:PassRole / sts:AssumeRole on many roles (a wildcard in the role or account, or "*"). Whoever obtains the credentials can give themselves more permissions. Neither the ECS agent nor the EKS Fargate infrastructure ever needs them. On EKS, a pod execution role mapped (aws-auth) into Kubernetes groups beyond system:bootstrappers, system:nodes and system:node-proxier, or given a STANDARD access entry or access policies, escalates inside the cluster. A statement narrowed by a condition (iam:PassedToService, …) is a warning to review; passing or assuming one named role, and iam:CreateServiceLinkedRole, are not reported.',
     help: 'Remove these actions. If an application truly needs to pass or assume one role, grant that single action on that single role ARN, on the task role.',
     needsWorkload: false,
   },
-  check({ analysis, inventory }) {
-    const out: RawFinding[] = [];
+  check(ctx) {
+    const { analysis, inventory } = ctx;
+    const out: RawFinding[] = eksAuthEscalations(ctx);
     const report = (ra: RoleAnalysis | undefined, list: Grant[]) => {
       for (const { policy, statement, grants: gs } of groupByStatement(list.filter(escalates))) {
         const actions = actionNames(gs);
@@ -53,7 +55,7 @@ export const privilegeEscalation: Rule = {
             `${whose} allows privilege escalation through ${brief(actions)} (${statementLabel(policy, statement)})` +
             (conditional ? `, narrowed by a condition on ${[...new Set(statement.conditions.map((c) => c.key))].join(', ')}: check that it holds only for what is intended` : ''),
           role: ra,
-          workloads: ra ? ra.executionOf.map((td) => td.id) : [],
+          workloads: ra ? ra.workloads : [],
           actions,
           resources: (statement.resources ?? statement.notResources ?? []).map(display),
           loc: statementLoc(ra, policy, statement),

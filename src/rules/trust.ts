@@ -3,6 +3,7 @@ import type { Principal, Role, Statement } from '../model.js';
 import { actionPatternMatches } from '../iam/actions.js';
 
 export const ECS_TASKS = 'ecs-tasks.amazonaws.com';
+export const EKS_FARGATE_PODS = 'eks-fargate-pods.amazonaws.com';
 
 /** The ways to obtain a role's credentials: plain, through an OIDC provider, through SAML. */
 const ASSUME_ACTIONS = ['sts:AssumeRole', 'sts:AssumeRoleWithWebIdentity', 'sts:AssumeRoleWithSAML'];
@@ -16,4 +17,12 @@ export function assumeStatements(role: Role): Statement[] {
 
 export function isService(p: Principal, service: string): boolean {
   return p.type === 'Service' && (p.value === service || p.value === `${service}.cn`);
+}
+
+/** The service principals the role's uses require: ECS tasks for execution roles, EKS Fargate for pod execution roles. */
+export function requiredServices(ra: { kind: string; podExecutionOf: unknown[] }): string[] {
+  const out: string[] = [];
+  if (ra.kind === 'execution-role' || ra.kind === 'execution-and-task-role') out.push(ECS_TASKS);
+  if (ra.podExecutionOf.length > 0) out.push(EKS_FARGATE_PODS);
+  return out;
 }

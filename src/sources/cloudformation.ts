@@ -9,6 +9,7 @@ import {
   type Container,
   type ContainerSecret,
   type Diagnostic,
+  type FargateProfile,
   type Inventory,
   type Loc,
   type ManagedPolicyRef,
@@ -90,6 +91,18 @@ export function readCloudFormation(root: Node, file: string): Inventory {
         break;
       case 'AWS::ECR::PullThroughCacheRule':
         reader.pullThroughCacheRule(res);
+        break;
+      case 'AWS::EKS::FargateProfile':
+        reader.fargateProfile(res);
+        break;
+      case 'AWS::EKS::Cluster':
+        reader.eksCluster(res);
+        break;
+      case 'AWS::EKS::AccessEntry':
+        reader.accessEntry(res);
+        break;
+      case 'AWS::EKS::Nodegroup':
+        reader.nodegroup(res);
         break;
     }
   }
@@ -340,6 +353,64 @@ class Reader {
       const valueFrom = val(this.prop(s, 'ValueFrom'));
       return valueFrom ? [{ name: str(this.prop(s, 'Name')) ?? '', valueFrom }] : [];
     });
+  }
+
+  /** AWS::EKS::FargateProfile: Selectors[].Labels is a list of {Key, Value} in CloudFormation. */
+  fargateProfile(res: CfnResource): void {
+    const props = this.r.properties(res.id);
+    const cluster = str(get(props, 'ClusterName')) ?? this.r.tok(`${res.id}.ClusterName`);
+    const name = this.r.physicalName(res.id)!;
+    const profile: FargateProfile = {
+      id: res.id,
+      name,
+      cluster,
+      selectors: maps(get(props, 'Selectors')).map((sel) => {
+        const labels: Record<string, string> = {};
+        for (const l of maps(get(sel, 'Labels'))) {
+          const key = str(get(l, 'Key'));
+          if (key !== undefined) labels[key] = str(get(l, 'Value')) ?? '';
+        }
+        return { namespace: str(get(sel, 'Namespace')) ?? '', labels, loc: sel.loc };
+      }),
+      region: this.r.region,
+      account: this.r.account,
+      partition: this.r.partition,
+      source: 'cloudformation',
+      loc: res.keyLoc,
+    };
+    const role = val(get(props, 'PodExecutionRoleArn'));
+    if (role) profile.podExecutionRole = role;
+    this.inv.fargateProfiles.push(profile);
+  }
+
+  eksCluster(res: CfnResource): void {
+    const { partition, region, account } = this.r;
+    const name = this.r.physicalName(res.id)!;
+    this.inv.clusters.push({ name, region, account, partition, loc: res.keyLoc });
+  }
+
+  accessEntry(res: CfnResource): void {
+    const props = this.r.properties(res.id);
+    const principalArn = val(get(props, 'PrincipalArn'));
+    if (!principalArn) return;
+    this.inv.accessEntries.push({
+      cluster: str(get(props, 'ClusterName')) ?? '',
+      principalArn,
+      type: str(get(props, 'Type')) ?? 'STANDARD',
+      groups: vals(get(props, 'KubernetesGroups')).map((v) => v.value),
+      accessPolicies: maps(get(props, 'AccessPolicies')).flatMap((p) => str(get(p, 'PolicyArn')) ?? []),
+      loc: res.keyLoc,
+    });
+  }
+
+  /** AWS::EKS::Nodegroup: its NodeRole must never also be a pod execution role. */
+  nodegroup(res: CfnResource): void {
+    const props = this.r.properties(res.id);
+    const role = val(get(props, 'NodeRole'));
+    if (!role) return;
+    const cluster = str(get(props, 'ClusterName'));
+    const name = str(get(props, 'NodegroupName')) ?? res.id;
+    this.inv.nodeRoles.push({ role, usedBy: `node group "${display(name)}"${cluster ? ` of cluster "${display(cluster)}"` : ''}`, loc: role.loc });
   }
 
   /** AWS::ECR::PullThroughCacheRule: a rule of the stack's own registry (E4–E6). */

@@ -1,7 +1,7 @@
 // Which files a scan reads: the paths given, directories walked recursively (skipping .git,
 // node_modules and .terraform), symlink loops cut, only extensions a reader may understand.
 import { readdirSync, realpathSync, statSync } from 'node:fs';
-import { join, extname } from 'node:path';
+import { join, extname, relative, sep } from 'node:path';
 
 const SKIP_DIRS = new Set(['.git', 'node_modules', '.terraform']);
 export const SCANNED_EXTENSIONS = new Set(['.json', '.yaml', '.yml', '.template']);
@@ -76,4 +76,9 @@ export function discover(paths: string[]): Discovered {
     else addFile(p);
   }
   return { files, missing };
+}
+
+/** A discovered path as locations show it: relative to `cwd`, with `/`. */
+export function displayPath(cwd: string, path: string): string {
+  return relative(cwd, path).split(sep).join('/') || '.';
 }

@@ -10,6 +10,8 @@ import { isTaskDefinition, readTaskDefinitions } from './task-definition.js';
 import { isAuthorizationDetails, readAuthorizationDetails } from './authorization-details.js';
 import { isPolicyDocument, readPolicyFile } from './policy-file.js';
 import { isCollected, readCollected } from './collected.js';
+import { isEksctlConfig, readEksctlConfig } from './eksctl.js';
+import { isKubernetes, readKubernetes } from './kubernetes.js';
 
 /** Files larger than this are refused rather than read into memory. */
 export const MAX_FILE_BYTES = 256 * 1024 * 1024;
@@ -33,6 +35,8 @@ const READERS: Array<{ detect: (n: Node) => boolean; read: (n: Node, file: strin
   { detect: isAuthorizationDetails, read: readAuthorizationDetails },
   { detect: isTaskDefinition, read: readTaskDefinitions },
   { detect: isPolicyDocument, read: readPolicyFile },
+  { detect: isEksctlConfig, read: readEksctlConfig },
+  { detect: isKubernetes, read: readKubernetes },
 ];
 
 export interface FileResult {
@@ -60,7 +64,12 @@ export function readInputFile(path: string, file: string): FileResult {
   } else {
     if (size > MAX_YAML_BYTES) throw new InputError(`YAML ${overLimit(size, MAX_YAML_BYTES)}`, { file, line: 1, column: 1 });
     checkMemory(text, 'yaml', file);
-    docs = parseYaml(text, file);
+    try {
+      docs = parseYaml(text, file);
+    } catch (e) {
+      if (!(e instanceof InputError) || !GO_TEMPLATE.test(text)) throw e;
+      return skippedTemplate(file, e);
+    }
   }
   const inventory = emptyInventory();
   let recognised = false;
@@ -72,6 +81,22 @@ export function readInputFile(path: string, file: string): FileResult {
   }
   inventory.files = recognised ? [file] : [];
   return { inventory, recognised };
+}
+
+/** Go template actions (`{{ .Values.x }}`): a Helm chart template, YAML only once rendered. */
+const GO_TEMPLATE = /\{\{-?\s*[^}]*\}\}/;
+
+/** A Helm template that is not YAML before rendering is skipped with a note, not refused. */
+function skippedTemplate(file: string, e: InputError): FileResult {
+  const inventory = emptyInventory();
+  inventory.files = [file];
+  inventory.diagnostics.push({
+    rule: 'invalid-input',
+    severity: 'note',
+    message: `skipped: a Helm template that is not valid YAML until rendered (${e.message}); scan the output of \`helm template\` instead`,
+    loc: e.loc,
+  });
+  return { inventory, recognised: true };
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: true });

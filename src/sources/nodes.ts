@@ -106,7 +106,7 @@ const cfnTags: Tags = CFN_FUNCTIONS.flatMap((fn) =>
 
 // Duplicate keys are refused by fromYaml: the library's own check compares each key with every
 // earlier one, quadratic in the size of a map.
-function yamlOptions(lineCounter: LineCounter) {
+export function yamlOptions(lineCounter: LineCounter) {
   return { lineCounter, customTags: cfnTags, uniqueKeys: false, prettyErrors: false, strict: false } as const;
 }
 
