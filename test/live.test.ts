@@ -137,6 +137,38 @@ describe('rolefit scan --aws', () => {
     expect(text.stdout).toContain(`Least-privilege policy for execution role web-exec (${roleArn('web-exec')}:1, serves 1 running ECS service):`);
   });
 
+  it('resolves AWS managed policies the dump lacks from the snapshot, else with GetPolicy and GetPolicyVersion', async () => {
+    // A policy moto knows and the bundled snapshot does not (newer than it).
+    const unknown = 'arn:aws:iam::aws:policy/AmazonECSInfrastructureRoleForGatewayHostSharedALB';
+    const { IAMClient, AttachRolePolicyCommand } = await import('@aws-sdk/client-iam');
+    const iam = new IAMClient({ region: HOME, endpoint: moto.url, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+    await iam.send(new AttachRolePolicyCommand({ RoleName: 'eks-node', PolicyArn: unknown }));
+    iam.destroy();
+    // The dump leaves out every AWS managed policy.
+    proxy.faults = [
+      async (req, forward) => {
+        if (req.operation !== 'iam:GetAccountAuthorizationDetails') return undefined;
+        const full = await forward();
+        const policies = splitMembers(full.body, 'Policies');
+        return { ...full, body: policies.before + policies.members.filter((m) => !m.includes(':iam::aws:policy/')).join('') + policies.after };
+      },
+    ];
+    try {
+      const out = join(tmp, 'inventory.json');
+      expect((await run(['collect', '--aws', '-o', out])).code).toBe(0);
+      const arns = JSON.parse(readFileSync(out, 'utf8')).authorizationDetails.Policies.map((p: { Arn: string }) => p.Arn);
+      expect(arns).toEqual([`arn:aws:iam::${ACCOUNT}:policy/exec-boundary`, unknown]);
+      const getPolicy = proxy.requests.filter((r) => r.operation === 'iam:GetPolicy' || r.operation === 'iam:GetPolicyVersion');
+      expect(getPolicy.map((r) => r.operation).sort()).toEqual(['iam:GetPolicy', 'iam:GetPolicyVersion']);
+      expect(getPolicy.every((r) => new URLSearchParams(r.body).get('PolicyArn') === unknown)).toBe(true);
+      const report = await scanJson([out]);
+      expect(report.findings.filter((f) => f.rule === 'unresolved-reference')).toEqual([]);
+    } finally {
+      proxy.faults = [];
+      await freshAccount();
+    }
+  });
+
   it('reads only the latest revision of each family unless --all-revisions', async () => {
     const { RegisterTaskDefinitionCommand, ECSClient } = await import('@aws-sdk/client-ecs');
     const ecs = new ECSClient({ region: HOME, endpoint: moto.url, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
