@@ -109,7 +109,9 @@ describe('rolefit scan --aws', () => {
   it('finds what a scan of the same account written as files finds', async () => {
     const live = await scanJson(LIVE);
     expect(fileReport.findings.length).toBeGreaterThan(5);
-    expect(new Set(fileReport.findings.map((f) => f.rule))).toEqual(new Set(['missing-permission', 'excess-resource', 'privilege-escalation']));
+    expect(new Set(fileReport.findings.map((f) => f.rule))).toEqual(new Set(['missing-permission', 'excess-action', 'excess-resource', 'privilege-escalation']));
+    // The pod execution role of the Fargate profile is analysed as such, live and from files.
+    expect(fileReport.findings.filter((f) => f.role?.id === roleArn('pod-exec')).map((f) => f.rule)).toContain('excess-action');
     expect(findingsOf(live)).toEqual(findingsOf(fileReport));
     expect(rolesOf(live)).toEqual(rolesOf(fileReport));
     expect(live.summary).toMatchObject({ roles: 6, workloads: 4, files: 0, partial: fileReport.summary.partial });
@@ -119,7 +121,7 @@ describe('rolefit scan --aws', () => {
   it('locates findings at the role, policy and task definition ARNs', async () => {
     const live = await scanJson(LIVE);
     const files = new Set(live.findings.map((f) => f.location.file));
-    expect(files).toEqual(new Set([roleArn('web-exec'), roleArn('ci-deployer'), tdArn(HOME, 'worker', 1), tdArn(OTHER, 'batch', 1)]));
+    expect(files).toEqual(new Set([roleArn('web-exec'), roleArn('ci-deployer'), roleArn('pod-exec'), tdArn(HOME, 'worker', 1), tdArn(OTHER, 'batch', 1)]));
     expect(live.findings.every((f) => f.location.line === 1 && f.location.column === 1)).toBe(true);
     const text = await run(['scan', ...LIVE]);
     expect(text.stdout).toMatch(new RegExp(`^${roleArn('ci-deployer')}\\n  1:1 +error +role ci-deployer allows privilege escalation`, 'm'));

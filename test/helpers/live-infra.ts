@@ -56,7 +56,14 @@ export const roles: RoleSpec[] = [
     inline: { logs: doc([{ Effect: 'Allow', Action: 'logs:PutLogEvents', Resource: `arn:aws:logs:*:${ACCOUNT}:log-group:/ecs/worker:*` }]) },
     managed: [],
   },
-  { name: 'pod-exec', path: '/', trust: fargateTrust, inline: {}, managed: [FARGATE_POD_POLICY] },
+  {
+    name: 'pod-exec',
+    path: '/',
+    trust: fargateTrust,
+    // Pod execution roles pull images and ship logs: reading S3 objects is excess.
+    inline: { reports: doc([{ Sid: 'Reports', Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::reports/*' }]) },
+    managed: [FARGATE_POD_POLICY],
+  },
   {
     name: 'ci-deployer',
     path: '/',
