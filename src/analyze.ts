@@ -42,7 +42,8 @@ export interface Analysis {
   diagnostics: Diagnostic[];
 }
 
-export function analyze(inv: Inventory, linked: Linked): Analysis {
+/** `extraNeeds`: needs of a role that the scan cannot see (the configuration's `needs:`). */
+export function analyze(inv: Inventory, linked: Linked, extraNeeds?: (lr: LinkedRole) => Need[]): Analysis {
   const diagnostics: Diagnostic[] = [];
   const exec = new Map<LinkedRole, TaskDefinition[]>();
   const task = new Map<LinkedRole, TaskDefinition[]>();
@@ -94,7 +95,11 @@ export function analyze(inv: Inventory, linked: Linked): Analysis {
               ? 'pod-execution-role'
               : 'unused';
     const policySet: PolicySet = { identity: lr.identity, boundary: lr.boundary };
-    const needs = [...executionOf.flatMap((td) => needsOf.get(td) ?? []), ...podExecutionOf.flatMap((p) => fargate.needsOf.get(p) ?? [])];
+    const needs = [
+      ...executionOf.flatMap((td) => needsOf.get(td) ?? []),
+      ...podExecutionOf.flatMap((p) => fargate.needsOf.get(p) ?? []),
+      ...(extraNeeds?.(lr) ?? []),
+    ];
     const verdicts = needs.map((need) => {
       const ctx = { keys: { ...sessionContext(lr, need), ...contextOf(need) } };
       return { need, decision: oneOf(need, decide(policySet, need.action, need.resource, ctx)) };

@@ -4,7 +4,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { scan } from './scan.js';
 import { colors, shouldColor } from './report/color.js';
 import { expandActionPattern, checkActionPattern } from './iam/actions.js';
-import { RULES } from './rules/index.js';
+import { RULE_METAS } from './rules/index.js';
 import { version } from './version.js';
 import { runExplain } from './explain/command.js';
 import { runFix } from './fix/command.js';
@@ -12,6 +12,9 @@ import { emitReport, FORMATS, parseOutputSpec, type FormatName, type OutputSpec 
 import type { InputErrorEntry, Report } from './report/types.js';
 import type { Severity } from './model.js';
 import { liveOptions, liveUsageError, loadLive, runCollect, type LiveOptions } from './sources/aws/command.js';
+import { scanSettings, type ScanSettings } from './config/settings.js';
+import { writeBaselineFile } from './suppress/baseline.js';
+import { InputError } from './sources/nodes.js';
 
 export const EXIT = { clean: 0, findings: 1, usage: 2, internal: 3 } as const;
 const FAIL_RANK: Record<string, number> = { error: 0, warning: 1, note: 2 };
@@ -45,23 +48,35 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     .addOption(new Option('-f, --format <format>', 'output format').choices([...FORMATS]).default('text'))
     .option('-o, --output <format=file>', 'also write the report in FORMAT to FILE (repeatable), e.g. sarif=rolefit.sarif', collectOutput)
     .option('--context <path>', 'read PATH for context only: report just the findings in the files of PATHS (repeatable)', collect)
-    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(['error', 'warning', 'note', 'none']).default('error'))
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity (overrides the configuration\'s fail-on)').choices(['error', 'warning', 'note', 'none']).default('error'))
     .option('--color', 'force colored output')
     .option('--no-color', 'disable colored output')
-    .action(async (paths: string[], opts: LiveOptions & { format: FormatName; output?: OutputSpec[]; context?: string[]; failOn: 'error' | 'warning' | 'note' | 'none'; color?: boolean }) => {
+    .option('--config <file>', 'configuration file (default: .rolefit.yaml, .yml or .json here or above, up to the git root)')
+    .option('--no-config', 'read no configuration file')
+    .option('--baseline <file>', 'accept the findings listed in this baseline file (default: the configuration\'s baseline)')
+    .option('--write-baseline <file>', 'write the current findings to a baseline file; findings then do not fail the run')
+    .action(async (paths: string[], opts: ScanFlags & LiveOptions, cmd: Command) => {
       // --context paths are files too: a live scan reads the account only.
       const usage = liveUsageError(opts, [...(paths === defaultPaths ? [] : paths), ...(opts.context ?? [])]);
       if (usage) scanCommand.error(`error: ${usage}`, { exitCode: EXIT.usage });
+      const settings = scanCommandSettings(opts, io);
+      if (!settings) return void (code = EXIT.usage);
       const live = opts.aws ? await loadLive(opts, io.stderr) : undefined;
       if (live && !live.ok) {
         io.stderr.write(`rolefit: ${live.message}\n`);
         code = EXIT.usage;
         return;
       }
-      const report = scan({ paths, loaded: live?.loaded, context: opts.context, onContextError: (e) => io.stderr.write(contextWarning(e)) });
+      const report = scan({ paths, ...settings, loaded: live?.loaded, context: opts.context, onContextError: (e) => io.stderr.write(contextWarning(e)) });
       const color = colors(shouldColor(io.stdout, colorFlag(argv)));
       const written = emitReport(report, { format: opts.format, output: opts.output ?? [], color }, io);
-      code = written ? exitCodeFor(report, opts.failOn) : EXIT.usage;
+      const failOn = cmd.getOptionValueSource('failOn') === 'cli' ? opts.failOn : (settings.config?.failOn ?? opts.failOn);
+      code = written ? exitCodeFor(report, failOn) : EXIT.usage;
+      if (written && opts.writeBaseline) {
+        const baseline = writeBaselineFile(report, opts.writeBaseline, process.cwd());
+        io.stderr.write(`rolefit: ${baseline.message}\n`);
+        code = baseline.ok ? EXIT.clean : EXIT.usage;
+      }
     });
 
   liveOptions(scanCommand);
@@ -110,11 +125,15 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--color', 'force colored output')
     .option('--no-color', 'disable colored output')
-    .action(async (role: string | undefined, paths: string[], opts: LiveOptions & { action: string; resource?: string; policy?: string[]; boundary?: string[]; context?: string[]; completeContext?: boolean; format: 'text' | 'json' }) => {
+    .option('--config <file>', 'configuration file, for its account, region and partition (default: .rolefit.yaml here or above)')
+    .option('--no-config', 'read no configuration file')
+    .action(async (role: string | undefined, paths: string[], opts: LiveOptions & { action: string; resource?: string; policy?: string[]; boundary?: string[]; context?: string[]; completeContext?: boolean; format: 'text' | 'json'; config?: string | false }) => {
       const positional = role === undefined ? [] : [role, ...paths];
       const lists = { policy: opts.policy ?? [], boundary: opts.boundary ?? [], context: opts.context ?? [] };
       const usage = liveUsageError(opts, []);
       if (usage) explainCommand.error(`error: ${usage}`, { exitCode: EXIT.usage });
+      const settings = scanCommandSettings({ config: opts.config, baseline: false }, io);
+      if (!settings) return void (code = EXIT.usage);
       // A live role: only IAM is read (the roles and their policies are all explain needs).
       const live = opts.aws ? await loadLive({ ...opts, iamOnly: true }, io.stderr) : undefined;
       if (live && !live.ok) {
@@ -122,7 +141,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
         code = EXIT.usage;
         return;
       }
-      code = runExplain({ ...opts, ...lists, positional, loaded: live?.loaded }, io.stdout, io.stderr, colors(shouldColor(io.stdout, colorFlag(argv))));
+      code = runExplain({ ...opts, ...lists, positional, config: settings.config, loaded: live?.loaded }, io.stdout, io.stderr, colors(shouldColor(io.stdout, colorFlag(argv))));
     });
   liveOptions(explainCommand);
 
@@ -139,9 +158,9 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     .command('rules')
     .description('list the rules with their default severity')
     .action(() => {
-      for (const r of RULES) {
-        const scope = r.meta.needsWorkload ? 'roles used by workloads' : 'every role and policy';
-        io.stdout.write(`${r.meta.id.padEnd(24)} ${r.meta.severity.padEnd(8)} ${scope.padEnd(24)} ${r.meta.title}\n`);
+      for (const meta of RULE_METAS) {
+        const scope = meta.needsWorkload ? 'roles used by workloads' : 'every role and policy';
+        io.stdout.write(`${meta.id.padEnd(24)} ${meta.severity.padEnd(8)} ${scope.padEnd(24)} ${meta.title}\n`);
       }
     });
 
@@ -157,6 +176,29 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     return EXIT.internal;
   }
   return code;
+}
+
+interface ScanFlags {
+  format: FormatName;
+  output?: OutputSpec[];
+  context?: string[];
+  failOn: 'error' | 'warning' | 'note' | 'none';
+  color?: boolean;
+  /** A file, false for --no-config, undefined: search. */
+  config?: string | false;
+  baseline?: string;
+  writeBaseline?: string;
+}
+
+/** The configuration and baseline of a scan; undefined (after saying why) when they cannot be read. */
+function scanCommandSettings(opts: { config?: string | false; baseline?: string | false; writeBaseline?: string }, io: Io): ScanSettings | undefined {
+  try {
+    return scanSettings({ cwd: process.cwd(), config: opts.config, baseline: opts.baseline, writingBaseline: opts.writeBaseline !== undefined });
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    io.stderr.write(`rolefit: ${e.loc.file}:${e.loc.line}:${e.loc.column}: ${e.message}\n`);
+    return undefined;
+  }
 }
 
 /** Collects a repeatable option's values. */

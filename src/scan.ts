@@ -1,5 +1,4 @@
-// The pipeline: sources → Inventory → link → analyze → rules → report.
-import { createHash } from 'node:crypto';
+// The pipeline: sources → Inventory → link → analyze → rules → suppress → report.
 import { resolve } from 'node:path';
 import { emptyInventory, mergeInventory, roleName, type Inventory, type Loc, type Severity } from './model.js';
 import { discover, displayPath } from './sources/discover.js';
@@ -14,6 +13,14 @@ import { display } from './model.js';
 import type { Finding, InputErrorEntry, Report, RoleReport } from './report/types.js';
 import { version } from './version.js';
 import { reportScope } from './scope.js';
+import type { Config } from './config/load.js';
+import { applyConfigToInventory } from './config/inventory.js';
+import { configuredNeeds } from './config/needs.js';
+import { suppress } from './suppress/index.js';
+import type { Baseline } from './suppress/baseline.js';
+import { fingerprint } from './fingerprint.js';
+
+export { fingerprint };
 
 export interface ScanOptions {
   paths: string[];
@@ -28,6 +35,19 @@ export interface ScanOptions {
   context?: string[];
   /** Called with each input error in a context-only file, which the report leaves out. */
   onContextError?: (error: InputErrorEntry) => void;
+  /** The configuration (src/config/load.ts: findConfig, loadConfig); none by default. */
+  config?: Config;
+  /** Findings to accept (src/suppress/baseline.ts: readBaseline). */
+  baseline?: Baseline;
+  /** Today's date, YYYY-MM-DD, for suppression expiry (default: today in UTC). */
+  today?: string;
+}
+
+export interface LoadOptions {
+  /** Maps a discovered file to the path its text is read from (fix checks edits on copies). */
+  readFrom?: (path: string) => string;
+  /** Account, Region and partition the configuration gives for symbolic values. */
+  config?: Config;
 }
 
 const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, note: 2 };
@@ -40,11 +60,8 @@ export interface LoadedInventory {
   errors: InputErrorEntry[];
 }
 
-/**
- * The reading stage of a scan: discover the files under `paths`, read each, link roles and policies.
- * `readFrom` maps a discovered file to the path its text is read from (fix checks edits on copies).
- */
-export function loadInventory(paths: string[], cwd: string = process.cwd(), readFrom: (path: string) => string = (p) => p): LoadedInventory {
+/** The reading stage of a scan: discover the files under `paths`, read each, link roles and policies. */
+export function loadInventory(paths: string[], cwd: string = process.cwd(), { readFrom = (p) => p, config }: LoadOptions = {}): LoadedInventory {
   const rel = (p: string) => displayPath(cwd, p);
   const inventory = emptyInventory();
   const errors: InputErrorEntry[] = [];
@@ -60,24 +77,28 @@ export function loadInventory(paths: string[], cwd: string = process.cwd(), read
       else throw e;
     }
   }
+  if (config) applyConfigToInventory(inventory, config);
   return { inventory, linked: link(inventory), errors };
 }
 
 export function scan(options: ScanOptions): Report {
+  const cwd = options.cwd ?? process.cwd();
   const scope = reportScope(options);
-  const loaded = options.loaded ?? loadInventory(scope?.readPaths ?? options.paths, options.cwd);
-  const { inventory, linked, errors: read } = loaded;
+  const { inventory, linked, errors: read } = options.loaded ?? loadInventory(scope?.readPaths ?? options.paths, cwd, { config: options.config });
   const errors = scope ? scope.inputErrors(read, options.onContextError) : read;
-  const analysis = analyze(inventory, linked);
+  const analysis = analyze(inventory, linked, options.config && configuredNeeds(options.config));
   const ctx = { inventory, linked, analysis };
   const raw: RawFinding[] = RULES.flatMap((r) => r.check(ctx));
-  const findings = dedupe(raw.map(toFinding)).filter((f) => !scope || scope.reports(f.location.file)).sort(compareFindings);
+  const stage = suppress(dedupe(raw.map(toFinding)), inventory, { ...options, cwd });
+  // With --context, only what is located in the files named is reported (suppressed ones too).
+  const inScope = (f: Finding) => !scope || scope.reports(f.location.file);
+  const findings = [...stage.findings, ...stage.raised.map(toFinding)].filter(inScope).sort(compareFindings);
   const roles = analysis.roles.map(roleReport).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const count = (s: Severity) => findings.filter((f) => f.severity === s).length;
   return {
     tool: { name: 'rolefit', version: version() },
     findings,
-    suppressed: [],
+    suppressed: stage.suppressed.filter(inScope).sort(compareFindings),
     errors,
     roles,
     summary: {
@@ -118,16 +139,6 @@ function toFinding(f: RawFinding): Finding {
     location: loc(f.loc),
   };
   return { ...finding, fingerprint: fingerprint(finding) };
-}
-
-/**
- * What the finding is about, without where it is written: rule, file, role, actions, resources and
- * the message with its `file:line[:col]` references removed, so that edits moving lines keep it.
- */
-export function fingerprint(f: Omit<Finding, 'fingerprint' | 'suppression'>): string {
-  const message = f.message.replace(/:\d+(?::\d+)?\b/g, '');
-  const key = JSON.stringify([f.rule, f.location.file, f.role?.id ?? null, f.actions, f.resources, message]);
-  return createHash('sha256').update(key).digest('hex').slice(0, 32);
 }
 
 function roleReport(ra: RoleAnalysis): RoleReport {

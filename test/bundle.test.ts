@@ -1,10 +1,11 @@
 // The built CLI (scripts/build.mjs): what makes its cold start, checked without timing anything.
 // The V8 code cache recorded at build time is accepted; a file scan reads nothing from node_modules
-// (no AWS SDK, no ajv, no parser outside the bundle); and the entry works the same without its
-// cache, with a damaged cache, and through the ES module entry that bin/rolefit.js imports.
+// (no AWS SDK, no ajv, no parser outside the bundle), also when it validates a configuration file
+// and a baseline; and the entry works the same without its cache, with a damaged cache, and
+// through the ES module entry that bin/rolefit.js imports.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { traceLoads } from './helpers/trace-loads.js';
@@ -62,6 +63,26 @@ describe('bundle', () => {
       expect(loads.cjs.filter((p) => p.includes('node_modules')), args.join(' ')).toEqual([]);
       expect(loads.files.filter((p) => p.includes('node_modules')), args.join(' ')).toEqual([]);
     }
+  });
+
+  it('validates a configuration file and a baseline without ajv: their validators were compiled at build time', () => {
+    const dir = join(tmp, 'configured');
+    mkdirSync(dir);
+    copyFileSync(join(repo, TEMPLATE), join(dir, 'service.yaml'));
+    writeFileSync(join(dir, '.rolefit.yaml'), 'account: "123456789012"\nrules:\n  shared-role: warning\nbaseline: baseline.json\n');
+    writeFileSync(join(dir, 'baseline.json'), '{"version": 1, "findings": []}\n');
+    const loads = traceLoads([join(repo, 'bin', 'rolefit.js'), 'scan', '.'], dir);
+    expect(loads.stderr).toBe('');
+    expect(loads.status).toBe(0);
+    for (const name of ['.rolefit.yaml', 'baseline.json']) expect(loads.files.some((p) => p.endsWith(name)), name).toBe(true);
+    expect([...loads.files, ...loads.cjs].filter((p) => p.includes('node_modules'))).toEqual([]);
+    // Nor is the compiler bundled: the bundle holds the generated validation code only.
+    const bundle = readFileSync(join(dist, 'cli.cjs'), 'utf8');
+    expect(bundle).toContain('https://rolefit.dev/schema/config.schema.json');
+    expect(bundle).not.toMatch(/\bajv\b|addSchema|compileAsync/i);
+    // A broken configuration is still reported with its line.
+    writeFileSync(join(dir, '.rolefit.yaml'), 'rules:\n  shared-rol: off\n');
+    expect(node([join(repo, 'bin', 'rolefit.js'), 'scan', '.'], dir)).toMatchObject({ code: 2, stderr: expect.stringContaining('.rolefit.yaml:2:3: invalid configuration: rules.shared-rol: unknown rule id') });
   });
 
   it('gives the same output without its code cache and with a damaged one', () => {

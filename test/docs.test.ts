@@ -8,7 +8,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { RULES } from '../src/rules/index.js';
+import { RULE_METAS } from '../src/rules/index.js';
+import { scanSettings } from '../src/config/settings.js';
 import { scan } from '../src/scan.js';
 import type { Finding } from '../src/report/types.js';
 
@@ -116,7 +117,7 @@ const pageOf = (id: string) => join(rulesDir, `${id}.md`);
 const SECTIONS = ['What it reports', 'Why it matters', 'Examples', 'How to fix', 'When it does not fire', 'References'];
 
 describe('rule pages', () => {
-  for (const { meta } of RULES) {
+  for (const meta of RULE_METAS) {
     describe(meta.id, () => {
       it('exists', () => expect(existsSync(pageOf(meta.id))).toBe(true));
 
@@ -144,7 +145,7 @@ describe('rule pages', () => {
   }
 
   it('has no page without a rule', () => {
-    const ids = new Set(RULES.map((r) => r.meta.id));
+    const ids = new Set(RULE_METAS.map((m) => m.id));
     expect(pages.filter((p) => !ids.has(p.replace(/\.md$/, '')))).toEqual([]);
   });
 });
@@ -153,7 +154,7 @@ describe('docs/README.md', () => {
   const readme = () => read(join(docsDir, 'README.md'));
 
   it('links every rule from its rule table with the default severity', () => {
-    for (const { meta } of RULES) {
+    for (const meta of RULE_METAS) {
       const row = new RegExp(`^\\|\\s*\\[\`?${meta.id}\`?\\]\\(rules/${meta.id}\\.md\\)\\s*\\|\\s*([a-z]+)\\s*\\|`, 'm').exec(readme());
       expect(row, `row for ${meta.id}`).not.toBeNull();
       expect(row?.[1], meta.id).toBe(meta.severity);
@@ -162,7 +163,7 @@ describe('docs/README.md', () => {
 
   it('lists the rules in catalogue order', () => {
     const order = [...readme().matchAll(/^\|\s*\[`?([a-z-]+)`?\]\(rules\//gm)].map((m) => m[1]);
-    expect(order).toEqual(RULES.map((r) => r.meta.id));
+    expect(order).toEqual(RULE_METAS.map((m) => m.id));
   });
 });
 
@@ -216,7 +217,8 @@ describe('examples', () => {
         mkdirSync(dirname(join(dir, f.name)), { recursive: true });
         writeFileSync(join(dir, f.name), f.text);
       }
-      const report = scan({ paths: ['.'], cwd: dir });
+      // A `.rolefit.yaml` among the files configures the scan, as it would the CLI's.
+      const report = scan({ paths: ['.'], cwd: dir, ...scanSettings({ cwd: dir }) });
       expect(report.errors).toEqual([]);
       expect(report.findings.map(asLine)).toEqual(ex.expected);
     });

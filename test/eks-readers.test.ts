@@ -89,8 +89,14 @@ spec:
     expect(r.inventory.diagnostics[0].message).toMatch(/Helm template.*helm template/);
   });
 
-  it('still refuses invalid YAML that is no template', () => {
-    expect(() => read('a: [1, 2\n')).toThrow(/invalid YAML/);
+  it('still refuses invalid YAML that is infrastructure; skips, with a note, what is not', () => {
+    expect(() => read('apiVersion: v1\nkind: Pod\nmetadata: [1, 2\n')).toThrow(/invalid YAML/);
+    const other = read('steps: [1, 2\n');
+    expect(other.inventory.diagnostics.map((d) => [d.severity, d.message])).toEqual([['note', expect.stringMatching(/^skipped: invalid YAML: .*, and nothing in it is infrastructure rolefit reads$/)]]);
+  });
+  it('skips a JSONC file such as a tsconfig.json with trailing commas', () => {
+    const r = read('{\n  // compiler options\n  "compilerOptions": { "strict": true, },\n}\n', '.json');
+    expect(r.inventory.diagnostics).toMatchObject([{ rule: 'invalid-input', severity: 'note', loc: { line: 3 } }]);
   });
 
   it('reads aws-auth mapRoles with the file positions of the embedded YAML', () => {

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { scan } from '../src/scan.js';
+import { scanSettings } from '../src/config/settings.js';
 import { validateReport } from './helpers/schema.js';
 
 const root = join(import.meta.dirname, '..', 'fixtures');
@@ -15,7 +16,9 @@ describe('golden fixtures', () => {
   for (const name of cases) {
     it(name, () => {
       const dir = join(root, name);
-      const report = scan({ paths: ['.'], cwd: dir });
+      // A fixture's own .rolefit.yaml configures its scan (never one further up the repository).
+      const config = existsSync(join(dir, '.rolefit.yaml')) && '.rolefit.yaml';
+      const report = scan({ paths: ['.'], cwd: dir, ...scanSettings({ cwd: dir, config }) });
       expect(validateReport(report)).toEqual([]);
       const { tool: _tool, ...actual } = report;
       const file = join(dir, 'expected.json');

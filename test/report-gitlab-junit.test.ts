@@ -5,7 +5,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { SaxesParser } from 'saxes';
 import { scan } from '../src/scan.js';
-import { RULES } from '../src/rules/index.js';
+import { RULE_METAS } from '../src/rules/index.js';
 import { formatGitlab, GITLAB_SEVERITY, type GitlabIssue } from '../src/report/gitlab.js';
 import { formatJunit } from '../src/report/junit.js';
 import { finding, inputError, many, report } from './helpers/report.js';
@@ -101,7 +101,7 @@ describe('junit', () => {
       expect(doc.name).toBe('testsuites');
       const suites = all(doc, 'testsuite');
       const ruleSuites = suites.filter((s) => s.attributes.name !== 'input-error');
-      expect(ruleSuites.map((s) => s.attributes.name)).toEqual(RULES.map((x) => x.meta.id));
+      expect(ruleSuites.map((s) => s.attributes.name)).toEqual(RULE_METAS.map((x) => x.id));
       expect(all(doc, 'failure')).toHaveLength(r.findings.length);
       expect(all(doc, 'error')).toHaveLength(r.errors.length);
       let tests = 0;

@@ -9,6 +9,7 @@ import { explain } from './explain.js';
 import { ExplainUsageError, parseContext, requestAction, requestResource, resourceNote } from './request.js';
 import { policyTarget, RoleLookupError, roleTarget, type Target } from './target.js';
 import type { LoadedInventory } from '../scan.js';
+import type { Config } from '../config/load.js';
 
 export interface ExplainOptions {
   /** ROLE then PATHS, as given (empty in --policy mode). */
@@ -21,6 +22,8 @@ export interface ExplainOptions {
   completeContext?: boolean;
   format: 'text' | 'json';
   cwd?: string;
+  /** The configuration: its account, Region and partition stand for a template's unknown ones. */
+  config?: Config;
   /** The roles of a live account (`--aws`), instead of PATHS. */
   loaded?: LoadedInventory;
 }
@@ -93,7 +96,7 @@ function resolveTarget(opts: ExplainOptions): Target {
   const [role, ...paths] = opts.positional;
   if (role === undefined) throw new ExplainUsageError('give a ROLE (with the PATHS that define it) or --policy FILE');
   if (opts.loaded && paths.length > 0) throw new ExplainUsageError('--aws explains a role of the account: give no PATHS');
-  return roleTarget(role, paths.length > 0 ? paths : ['.'], opts.cwd, opts.loaded);
+  return roleTarget(role, paths.length > 0 ? paths : ['.'], opts.cwd, opts.config, opts.loaded);
 }
 
 function inputError(l: { file: string; line: number; column: number }, message: string): string {

@@ -10,6 +10,7 @@ import { readInputFile } from '../sources/index.js';
 import { InputError } from '../sources/nodes.js';
 import { loadInventory, type LoadedInventory } from '../scan.js';
 import { ExplainUsageError } from './request.js';
+import type { Config } from '../config/load.js';
 
 export interface InputProblem {
   message: string;
@@ -41,8 +42,8 @@ export class RoleLookupError extends ExplainUsageError {
 }
 
 /** `loaded`: an inventory read elsewhere (a live account) instead of `paths`. */
-export function roleTarget(ref: string, paths: string[], cwd: string = process.cwd(), loaded?: LoadedInventory): Target {
-  const { linked, errors } = loaded ?? loadInventory(paths, cwd);
+export function roleTarget(ref: string, paths: string[], cwd: string = process.cwd(), config?: Config, loaded?: LoadedInventory): Target {
+  const { linked, errors } = loaded ?? loadInventory(paths, cwd, { config });
   const lr = findRole(ref, linked.roles, linked.findRole, errors);
   const role = lr.role;
   const roleContext: Record<string, string[]> = { 'aws:PrincipalArn': [role.arn] };

@@ -39,7 +39,7 @@ interface Pass {
 }
 
 function run(paths: string[], cwd: string, readFrom?: (p: string) => string): Pass {
-  const loaded = loadInventory(paths, cwd, readFrom);
+  const loaded = loadInventory(paths, cwd, { readFrom });
   const analysis = analyze(loaded.inventory, loaded.linked);
   const findings = RULES.flatMap((r) => r.check({ inventory: loaded.inventory, linked: loaded.linked, analysis }));
   const diagnostics: Diagnostic[] = [...loaded.inventory.diagnostics, ...loaded.linked.diagnostics, ...analysis.diagnostics];

@@ -6,7 +6,7 @@
 // finding is a <skipped> test case carrying the reason. Input that could not be read is a suite
 // `input-error` whose cases are <error>s (the check could not run), first. classname is
 // `rolefit.<rule>`, which Jenkins shows as package `rolefit`, class `<rule>`.
-import { RULES } from '../rules/index.js';
+import { RULE_METAS } from '../rules/index.js';
 import { where } from './words.js';
 import { INPUT_ERROR_ID, ruleDocUrl } from './links.js';
 import type { Finding, FindingLocation, Report } from './types.js';
@@ -28,7 +28,7 @@ export function formatJunit(report: Report): string {
     tests += cases.length;
     errors += cases.length;
   }
-  const ruleIds = [...RULES.map((r) => r.meta.id)];
+  const ruleIds = RULE_METAS.map((m) => m.id);
   for (const f of [...report.findings, ...report.suppressed]) if (!ruleIds.includes(f.rule)) ruleIds.push(f.rule);
   for (const rule of ruleIds) {
     const found = report.findings.filter((f) => f.rule === rule);

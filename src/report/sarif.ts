@@ -1,6 +1,6 @@
 // SARIF 2.1.0 for GitHub code scanning (github/codeql-action/upload-sarif) and other SARIF viewers.
 //
-// - tool.driver.rules: every rule of RULES (plus `input-error` when some input could not be read),
+// - tool.driver.rules: every rule of RULE_METAS (plus `input-error` when some input could not be read),
 //   with the fields code scanning requires and `security-severity` per default severity
 //   (SECURITY_SEVERITY).
 // - results: the findings, then the suppressed findings with `suppressions` (inline comments and
@@ -13,7 +13,7 @@
 // - partialFingerprints carries our own key (rolefit/v1: the finding's fingerprint, which never
 //   depends on line numbers). primaryLocationLineHash is left to the upload step, which computes it.
 import type { Severity } from '../model.js';
-import { RULES } from '../rules/index.js';
+import { RULE_METAS } from '../rules/index.js';
 import type { RuleMeta } from '../rules/rule.js';
 import { INPUT_ERROR_DOC_URL, INPUT_ERROR_ID, REPOSITORY_URL, ruleDocUrl } from './links.js';
 import type { Finding, FindingLocation, InputErrorEntry, Report, Suppression } from './types.js';
@@ -42,10 +42,10 @@ const INPUT_ERROR_META = {
 type Json = Record<string, unknown>;
 
 export function formatSarif(report: Report): string {
-  const metas = RULES.map((r) => r.meta);
+  const metas = RULE_METAS;
   const index = new Map(metas.map((m, i) => [m.id, i]));
   const rules: Json[] = metas.map(ruleDescriptor);
-  // A finding of a rule outside RULES (raised by another stage): described from its id alone.
+  // A finding of a rule outside RULE_METAS: described from its id alone.
   const ruleIndex = (id: string): number => {
     let i = index.get(id);
     if (i === undefined) {

@@ -41,7 +41,8 @@ export function formatText(report: Report, c: Colors): string {
   const problems = s.findings === 0 ? c.green('no findings') : `${s.findings} finding${s.findings === 1 ? '' : 's'} (${parts.join(', ')})`;
   const scope = `${s.files} file${s.files === 1 ? '' : 's'}, ${s.roles} role${s.roles === 1 ? '' : 's'}, ${s.workloads} workload${s.workloads === 1 ? '' : 's'}`;
   const input = s.inputErrors ? c.red(`; ${s.inputErrors} input error${s.inputErrors === 1 ? '' : 's'}`) : '';
-  out.push(`${problems} in ${scope}${input}${s.partial ? c.yellow(' — partial result') : ''}`);
+  const suppressed = report.suppressed.length ? c.dim(` (${report.suppressed.length} suppressed)`) : '';
+  out.push(`${problems} in ${scope}${suppressed}${input}${s.partial ? c.yellow(' — partial result') : ''}`);
   const rules = [...new Set(report.findings.map((f) => f.rule))].sort();
   if (rules.length) out.push(c.dim(`Rule documentation: ${rules.map((r) => `docs/rules/${r}.md`).join(', ')}`));
   return out.join('\n') + '\n';

@@ -57,19 +57,17 @@ export function readInputFile(path: string, file: string): FileResult {
   const trimmed = text.trimStart();
   const ext = extname(path).toLowerCase();
   const looksJson = ext === '.json' || trimmed.startsWith('{') || trimmed.startsWith('[');
+  if (!looksJson && size > MAX_YAML_BYTES) throw new InputError(`YAML ${overLimit(size, MAX_YAML_BYTES)}`, { file, line: 1, column: 1 });
+  checkMemory(text, looksJson ? 'json' : 'yaml', file);
   let docs: Node[];
-  if (looksJson) {
-    checkMemory(text, 'json', file);
-    docs = [parseJson(text, file)];
-  } else {
-    if (size > MAX_YAML_BYTES) throw new InputError(`YAML ${overLimit(size, MAX_YAML_BYTES)}`, { file, line: 1, column: 1 });
-    checkMemory(text, 'yaml', file);
-    try {
-      docs = parseYaml(text, file);
-    } catch (e) {
-      if (!(e instanceof InputError) || !GO_TEMPLATE.test(text)) throw e;
-      return skippedTemplate(file, e);
-    }
+  try {
+    docs = looksJson ? [parseJson(text, file)] : parseYaml(text, file);
+  } catch (e) {
+    // Only syntax errors: limits (alias bombs, nesting) and duplicate keys are always refused.
+    const syntax = e instanceof InputError && /^invalid (JSON|YAML): /.test(e.message) && !/unique/i.test(e.message);
+    const why = syntax && unparsedButNotInfrastructure(text, looksJson, (e as InputError).message);
+    if (!why) throw e;
+    return skipped(file, why, (e as InputError).loc);
   }
   const inventory = emptyInventory();
   let recognised = false;
@@ -86,16 +84,25 @@ export function readInputFile(path: string, file: string): FileResult {
 /** Go template actions (`{{ .Values.x }}`): a Helm chart template, YAML only once rendered. */
 const GO_TEMPLATE = /\{\{-?\s*[^}]*\}\}/;
 
-/** A Helm template that is not YAML before rendering is skipped with a note, not refused. */
-function skippedTemplate(file: string, e: InputError): FileResult {
+/**
+ * Words every format rolefit reads has in it. A file that does not parse and has none of them is
+ * some other JSON or YAML (a tsconfig.json with trailing commas, a CI config) that a hook or a
+ * directory scan met: skipped with a note instead of failing the run. Broken infrastructure still
+ * fails it.
+ */
+const INFRASTRUCTURE_WORDS = /AWSTemplateFormatVersion|Resources|Statement|"Version"|Version:|containerDefinitions|ContainerDefinitions|taskDefinition|"family"|RoleDetailList|Policies|apiVersion|fargateProfiles|executionRoleArn|ExecutionRoleArn/;
+
+/** Why an unparsable file is skipped rather than refused, or undefined when it must be refused. */
+function unparsedButNotInfrastructure(text: string, json: boolean, error: string): string | undefined {
+  if (!json && GO_TEMPLATE.test(text)) return `skipped: a Helm template that is not valid YAML until rendered (${error}); scan the output of \`helm template\` instead`;
+  if (!INFRASTRUCTURE_WORDS.test(text)) return `skipped: ${error}, and nothing in it is infrastructure rolefit reads`;
+  return undefined;
+}
+
+function skipped(file: string, message: string, loc: InputError['loc']): FileResult {
   const inventory = emptyInventory();
   inventory.files = [file];
-  inventory.diagnostics.push({
-    rule: 'invalid-input',
-    severity: 'note',
-    message: `skipped: a Helm template that is not valid YAML until rendered (${e.message}); scan the output of \`helm template\` instead`,
-    loc: e.loc,
-  });
+  inventory.diagnostics.push({ rule: 'invalid-input', severity: 'note', message, loc });
   return { inventory, recognised: true };
 }
 
