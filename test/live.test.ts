@@ -128,6 +128,15 @@ describe('rolefit scan --aws', () => {
     expect(text.code).toBe(1);
   });
 
+  it('takes a baseline of a live scan: its findings are accepted on the next run', async () => {
+    const baseline = join(tmp, 'live-baseline.json');
+    const write = await run(['scan', ...LIVE, '--no-config', '--write-baseline', baseline]);
+    expect(write.code).toBe(0);
+    const again = await scanJson([...LIVE, '--no-config', '--baseline', baseline]);
+    expect(again.findings).toEqual([]);
+    expect(again.suppressed.map(what).sort()).toEqual(findingsOf(fileReport));
+  });
+
   it('says which roles serve running ECS services', async () => {
     const live = await scanJson(LIVE);
     const web = live.roles.find((r) => r.id === roleArn('web-exec'))!;
