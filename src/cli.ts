@@ -11,6 +11,7 @@ import { runFix } from './fix/command.js';
 import { emitReport, FORMATS, parseOutputSpec, type FormatName, type OutputSpec } from './report/formats.js';
 import type { InputErrorEntry, Report } from './report/types.js';
 import type { Severity } from './model.js';
+import { liveOptions, liveUsageError, loadLive, runCollect, type LiveOptions } from './sources/aws/command.js';
 import { scanSettings, type ScanSettings } from './config/settings.js';
 import { writeBaselineFile } from './suppress/baseline.js';
 import { InputError } from './sources/nodes.js';
@@ -39,10 +40,11 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
 
-  program
+  const defaultPaths = ['.'];
+  const scanCommand = program
     .command('scan', { isDefault: true })
-    .description('scan files and directories (CloudFormation, Terraform modules and plans, ECS task definitions, IAM dumps, policy files)')
-    .argument('[paths...]', 'files or directories to scan', ['.'])
+    .description('scan files and directories (CloudFormation, Terraform modules and plans, ECS task definitions, eksctl configs, Kubernetes manifests, IAM dumps, policy files), or an AWS account with --aws')
+    .argument('[paths...]', 'files or directories to scan', defaultPaths)
     .addOption(new Option('-f, --format <format>', 'output format').choices([...FORMATS]).default('text'))
     .option('-o, --output <format=file>', 'also write the report in FORMAT to FILE (repeatable), e.g. sarif=rolefit.sarif', collectOutput)
     .option('--context <path>', 'read PATH for context only: report just the findings in the files of PATHS (repeatable)', collect)
@@ -53,10 +55,19 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     .option('--no-config', 'read no configuration file')
     .option('--baseline <file>', 'accept the findings listed in this baseline file (default: the configuration\'s baseline)')
     .option('--write-baseline <file>', 'write the current findings to a baseline file; findings then do not fail the run')
-    .action((paths: string[], opts: ScanFlags, cmd: Command) => {
+    .action(async (paths: string[], opts: ScanFlags & LiveOptions, cmd: Command) => {
+      // --context paths are files too: a live scan reads the account only.
+      const usage = liveUsageError(opts, [...(paths === defaultPaths ? [] : paths), ...(opts.context ?? [])]);
+      if (usage) scanCommand.error(`error: ${usage}`, { exitCode: EXIT.usage });
       const settings = scanCommandSettings(opts, io);
       if (!settings) return void (code = EXIT.usage);
-      const report = scan({ paths, ...settings, context: opts.context, onContextError: (e) => io.stderr.write(contextWarning(e)) });
+      const live = opts.aws ? await loadLive(opts, io.stderr) : undefined;
+      if (live && !live.ok) {
+        io.stderr.write(`rolefit: ${live.message}\n`);
+        code = EXIT.usage;
+        return;
+      }
+      const report = scan({ paths, ...settings, loaded: live?.loaded, context: opts.context, onContextError: (e) => io.stderr.write(contextWarning(e)) });
       const color = colors(shouldColor(io.stdout, colorFlag(argv)));
       const written = emitReport(report, { format: opts.format, output: opts.output ?? [], color }, io);
       const failOn = cmd.getOptionValueSource('failOn') === 'cli' ? opts.failOn : (settings.config?.failOn ?? opts.failOn);
@@ -67,6 +78,18 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
         code = baseline.ok ? EXIT.clean : EXIT.usage;
       }
     });
+
+  liveOptions(scanCommand);
+
+  const collectCommand = program
+    .command('collect')
+    .description('read an AWS account (--aws) and write what was read as an inventory file that `rolefit scan FILE` lints offline')
+    .requiredOption('-o, --output <file>', 'the inventory file to write ("-" for stdout)');
+  liveOptions(collectCommand, true).action(async (opts: LiveOptions & { output: string }) => {
+    const usage = liveUsageError(opts, []);
+    if (usage) collectCommand.error(`error: ${usage}`, { exitCode: EXIT.usage });
+    code = await runCollect(opts, io.stdout, io.stderr);
+  });
 
   program
     .command('expand')
@@ -88,7 +111,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
       io.stdout.write(opts.count ? `${list.length}\n` : list.map((a) => a + '\n').join(''));
     });
 
-  program
+  const explainCommand = program
     .command('explain')
     .description('say whether a role (or bare policy documents) allows an action on a resource, and which statements decide it')
     .argument('[role]', 'role name, ARN, logical id or Terraform address defined in PATHS')
@@ -104,13 +127,23 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     .option('--no-color', 'disable colored output')
     .option('--config <file>', 'configuration file, for its account, region and partition (default: .rolefit.yaml here or above)')
     .option('--no-config', 'read no configuration file')
-    .action((role: string | undefined, paths: string[], opts: { action: string; resource?: string; policy?: string[]; boundary?: string[]; context?: string[]; completeContext?: boolean; format: 'text' | 'json'; config?: string | false }) => {
+    .action(async (role: string | undefined, paths: string[], opts: LiveOptions & { action: string; resource?: string; policy?: string[]; boundary?: string[]; context?: string[]; completeContext?: boolean; format: 'text' | 'json'; config?: string | false }) => {
       const positional = role === undefined ? [] : [role, ...paths];
       const lists = { policy: opts.policy ?? [], boundary: opts.boundary ?? [], context: opts.context ?? [] };
+      const usage = liveUsageError(opts, []);
+      if (usage) explainCommand.error(`error: ${usage}`, { exitCode: EXIT.usage });
       const settings = scanCommandSettings({ config: opts.config, baseline: false }, io);
       if (!settings) return void (code = EXIT.usage);
-      code = runExplain({ ...opts, ...lists, positional, config: settings.config }, io.stdout, io.stderr, colors(shouldColor(io.stdout, colorFlag(argv))));
+      // A live role: only IAM is read (the roles and their policies are all explain needs).
+      const live = opts.aws ? await loadLive({ ...opts, iamOnly: true }, io.stderr) : undefined;
+      if (live && !live.ok) {
+        io.stderr.write(`rolefit: ${live.message}\n`);
+        code = EXIT.usage;
+        return;
+      }
+      code = runExplain({ ...opts, ...lists, positional, config: settings.config, loaded: live?.loaded }, io.stdout, io.stderr, colors(shouldColor(io.stdout, colorFlag(argv))));
     });
+  liveOptions(explainCommand);
 
   program
     .command('fix')

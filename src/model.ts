@@ -116,7 +116,7 @@ export interface Policy {
 export type Severity = 'error' | 'warning' | 'note';
 
 export interface Diagnostic {
-  rule: 'invalid-policy' | 'unresolved-reference' | 'unknown-action' | 'invalid-input';
+  rule: 'invalid-policy' | 'unresolved-reference' | 'unknown-action' | 'invalid-input' | 'incomplete-scan';
   severity: Severity;
   message: string;
   loc: Loc;
@@ -140,7 +140,9 @@ export type SourceFormat =
   | 'policy-file'
   | 'terraform'
   | 'eksctl'
-  | 'kubernetes';
+  | 'kubernetes'
+  /** The inventory a live scan reads (`rolefit collect --aws`). */
+  | 'aws-inventory';
 
 export interface ManagedPolicyRef {
   arn: Val;
@@ -224,6 +226,8 @@ export interface TaskDefinition {
   containers: Container[];
   /** FSx for Windows credentials parameters (E25). */
   fsxCredentials: Val[];
+  /** ARNs of the running ECS services that use this revision (live scans only). */
+  services?: string[];
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -27,6 +27,8 @@ export interface ScanOptions {
   paths: string[];
   /** Base for the relative paths in locations (default: process.cwd()). */
   cwd?: string;
+  /** An inventory read elsewhere (a live scan): analysed instead of reading `paths`. */
+  loaded?: LoadedInventory;
   /**
    * Read for context only (src/scope.ts): files here are read and linked, but only findings and
    * input errors located in the files of `paths` are reported.
@@ -87,7 +89,7 @@ export function loadInventory(paths: string[], cwd: string = process.cwd(), { re
 export function scan(options: ScanOptions): Report {
   const cwd = options.cwd ?? process.cwd();
   const scope = reportScope(options);
-  const { inventory, linked, errors: read } = loadInventory(scope?.readPaths ?? options.paths, cwd, { config: options.config });
+  const { inventory, linked, errors: read } = options.loaded ?? loadInventory(scope?.readPaths ?? options.paths, cwd, { config: options.config });
   const errors = scope ? scope.inputErrors(read, options.onContextError) : read;
   const analysis = analyze(inventory, linked, options.config && configuredNeeds(options.config));
   const ctx = { inventory, linked, analysis };
@@ -113,7 +115,7 @@ export function scan(options: ScanOptions): Report {
       warnings: count('warning'),
       notes: count('note'),
       inputErrors: errors.length,
-      partial: read.length > 0 || roles.some((r) => r.incomplete.length > 0),
+      partial: read.length > 0 || roles.some((r) => r.incomplete.length > 0) || inventory.diagnostics.some((d) => d.rule === 'incomplete-scan'),
     },
   };
 }
@@ -146,6 +148,7 @@ export function toFinding(f: RawFinding): Finding {
 
 function roleReport(ra: RoleAnalysis): RoleReport {
   const isExec = ra.kind === 'execution-role' || ra.kind === 'execution-and-task-role' || ra.kind === 'pod-execution-role';
+  const services = [...new Set([...ra.executionOf, ...ra.taskRoleOf].flatMap((td) => td.services ?? []))].sort();
   return {
     ...identity(ra),
     kind: ra.kind,
@@ -160,6 +163,7 @@ function roleReport(ra: RoleAnalysis): RoleReport {
     })),
     incomplete: [...ra.linked.incomplete, ...ra.unknowns],
     suggestedPolicy: isExec ? suggestPolicy(ra.needs) : null,
+    ...(services.length ? { services } : {}),
   };
 }
 

@@ -49,6 +49,22 @@ describe('bundle', () => {
     expect(modules.filter((p) => p.includes('node_modules'))).toEqual([]);
   });
 
+  it('scans a collected AWS inventory and prints the live-scan help without loading the AWS SDK', () => {
+    // The live-scan code is in the bundle; the SDK it imports lazily must stay out of these runs.
+    const runs: Array<[string[], number]> = [
+      [['scan', 'fixtures/aws-inventory/inventory.json'], 1],
+      [['collect', '--help'], 0],
+      [['scan', '--help'], 0],
+    ];
+    for (const [args, status] of runs) {
+      const loads = traceLoads([join(repo, 'bin', 'rolefit.js'), ...args], repo);
+      expect(loads.stderr, args.join(' ')).toBe('');
+      expect(loads.status, args.join(' ')).toBe(status);
+      expect(loads.cjs.filter((p) => p.includes('node_modules')), args.join(' ')).toEqual([]);
+      expect(loads.files.filter((p) => p.includes('node_modules')), args.join(' ')).toEqual([]);
+    }
+  });
+
   it('validates a configuration file and a baseline without ajv: their validators were compiled at build time', () => {
     const dir = join(tmp, 'configured');
     mkdirSync(dir);

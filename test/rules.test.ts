@@ -47,6 +47,7 @@ const CASES: Record<string, { fires: string[]; silent: string[] }> = {
   'invalid-policy': { fires: ['policy-files'], silent: ['ecs-clean-cfn', 'ecs-taskdef-iam-dump', 'ecs-managed-policies-cfn'] },
   'unresolved-reference': { fires: ['ecs-unresolved-cfn', 'eks-mistakes-cfn', 'eks-eksctl-dump'], silent: ['ecs-clean-cfn', 'ecs-taskdef-iam-dump', 'eks-clean-cfn'] },
   'invalid-input': { fires: ['ecs-invalid-task-definition', 'malformed', 'eks-mistakes-cfn'], silent: ['ecs-clean-cfn', 'ecs-taskdef-iam-dump', 'eks-clean-cfn'] },
+  'incomplete-scan': { fires: ['aws-inventory-partial'], silent: ['aws-inventory', 'ecs-clean-cfn', 'malformed'] },
 };
 
 describe('rules fire where they must and nowhere else', () => {

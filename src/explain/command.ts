@@ -8,6 +8,7 @@ import { formatExplainText } from '../report/explain-text.js';
 import { explain } from './explain.js';
 import { ExplainUsageError, parseContext, requestAction, requestResource, resourceNote } from './request.js';
 import { policyTarget, RoleLookupError, roleTarget, type Target } from './target.js';
+import type { LoadedInventory } from '../scan.js';
 import type { Config } from '../config/load.js';
 
 export interface ExplainOptions {
@@ -23,6 +24,8 @@ export interface ExplainOptions {
   cwd?: string;
   /** The configuration: its account, Region and partition stand for a template's unknown ones. */
   config?: Config;
+  /** The roles of a live account (`--aws`), instead of PATHS. */
+  loaded?: LoadedInventory;
 }
 
 interface Out {
@@ -92,7 +95,8 @@ function resolveTarget(opts: ExplainOptions): Target {
   if (opts.boundary.length > 0) throw new ExplainUsageError('--boundary goes with --policy; a role found in PATHS brings its own boundary');
   const [role, ...paths] = opts.positional;
   if (role === undefined) throw new ExplainUsageError('give a ROLE (with the PATHS that define it) or --policy FILE');
-  return roleTarget(role, paths.length > 0 ? paths : ['.'], opts.cwd, opts.config);
+  if (opts.loaded && paths.length > 0) throw new ExplainUsageError('--aws explains a role of the account: give no PATHS');
+  return roleTarget(role, paths.length > 0 ? paths : ['.'], opts.cwd, opts.config, opts.loaded);
 }
 
 function inputError(l: { file: string; line: number; column: number }, message: string): string {

@@ -8,7 +8,7 @@ import { parseArn } from '../iam/arn.js';
 import type { LinkedRole } from '../link/roles.js';
 import { readInputFile } from '../sources/index.js';
 import { InputError } from '../sources/nodes.js';
-import { loadInventory } from '../scan.js';
+import { loadInventory, type LoadedInventory } from '../scan.js';
 import { ExplainUsageError } from './request.js';
 import type { Config } from '../config/load.js';
 
@@ -41,8 +41,9 @@ export class RoleLookupError extends ExplainUsageError {
   }
 }
 
-export function roleTarget(ref: string, paths: string[], cwd: string = process.cwd(), config?: Config): Target {
-  const { linked, errors } = loadInventory(paths, cwd, { config });
+/** `loaded`: an inventory read elsewhere (a live account) instead of `paths`. */
+export function roleTarget(ref: string, paths: string[], cwd: string = process.cwd(), config?: Config, loaded?: LoadedInventory): Target {
+  const { linked, errors } = loaded ?? loadInventory(paths, cwd, { config });
   const lr = findRole(ref, linked.roles, linked.findRole, errors);
   const role = lr.role;
   const roleContext: Record<string, string[]> = { 'aws:PrincipalArn': [role.arn] };

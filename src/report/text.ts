@@ -30,7 +30,8 @@ export function formatText(report: Report, c: Colors): string {
     if (!r.suggestedPolicy || !withFindings.has(r.id)) continue;
     // A role that is also the task role keeps the application's permissions: these are only the agent's.
     const heading = r.kind === 'execution-and-task-role' ? `What the ECS agent needs from role ${r.name} (also the task role: keep the application's own permissions beside it)` : `Least-privilege policy for ${r.kind === 'pod-execution-role' ? 'pod execution' : 'execution'} role ${r.name}`;
-    out.push(c.bold(heading) + c.dim(` (${r.location.file}:${r.location.line})`) + ':');
+    const live = r.services?.length ? `, serves ${r.services.length} running ECS service${r.services.length === 1 ? '' : 's'}` : '';
+    out.push(c.bold(heading) + c.dim(` (${r.location.file}:${r.location.line}${live})`) + ':');
     out.push(JSON.stringify(r.suggestedPolicy, null, 2));
     if (r.incomplete.length) out.push(c.dim(`(incomplete: ${r.incomplete.join('; ')})`));
     out.push('');

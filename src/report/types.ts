@@ -72,6 +72,8 @@ export interface RoleReport extends RoleIdentity {
    * is also a task role it is only what the agent needs: the application's permissions come on top.
    */
   suggestedPolicy: PolicyDocumentJson | null;
+  /** Running ECS services whose task definitions use the role (live scans and collected inventories only). */
+  services?: string[];
 }
 
 export interface Summary {

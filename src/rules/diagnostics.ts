@@ -56,3 +56,13 @@ export const invalidInput = fromDiagnostics({
   help: 'Fix the value named in the message.',
   needsWorkload: false,
 });
+
+export const incompleteScan = fromDiagnostics({
+  id: 'incomplete-scan',
+  title: 'Part of the account could not be read',
+  severity: 'warning',
+  description:
+    'A live scan (or the inventory it collected) could not read part of the account: a call was denied, throttled past its retries or failed (a region where the scanner has no access, a cluster deleted while it was read). The rest was scanned, and the summary says the result is partial: roles and workloads in what could not be read are neither reported nor cleared.',
+  help: 'Grant the scanner the read-only policy in the README (the message names the call), or scan the regions it may read; then scan again.',
+  needsWorkload: false,
+});

@@ -7,7 +7,7 @@ import { trustPrincipal } from './trust-principal.js';
 import { trustConfusedDeputy } from './trust-confused-deputy.js';
 import { sharedRole } from './shared-role.js';
 import { privilegeEscalation } from './privilege-escalation.js';
-import { unknownAction, invalidPolicy, unresolvedReference, invalidInput } from './diagnostics.js';
+import { unknownAction, invalidPolicy, unresolvedReference, invalidInput, incompleteScan } from './diagnostics.js';
 import { SUPPRESSION_RULES } from '../suppress/rules.js';
 
 export const RULES: Rule[] = [
@@ -22,6 +22,7 @@ export const RULES: Rule[] = [
   invalidPolicy,
   unresolvedReference,
   invalidInput,
+  incompleteScan,
 ];
 
 /** Every rule's metadata: the checks above, then the rules of the suppression stage (src/suppress/). */

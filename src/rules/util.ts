@@ -59,8 +59,9 @@ export function brief(items: string[], max = 5): string {
   return `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
 }
 
-/** `file:line:column`. */
+/** `file:line:column`; an object of a live scan (located at its ARN, line 1) by its ARN alone. */
 export function formatLoc(loc: { file: string; line: number; column: number }): string {
+  if (loc.file.startsWith('arn:') && loc.line === 1 && loc.column === 1) return loc.file;
   return `${loc.file}:${loc.line}:${loc.column}`;
 }
 

@@ -10,6 +10,7 @@ import { isTaskDefinition, readTaskDefinitions } from './task-definition.js';
 import { isAuthorizationDetails, readAuthorizationDetails } from './authorization-details.js';
 import { isPolicyDocument, readPolicyFile } from './policy-file.js';
 import { isTerraformPlan, readTerraformPlan } from './terraform/plan.js';
+import { isCollected, readCollected } from './collected.js';
 import { isEksctlConfig, readEksctlConfig } from './eksctl.js';
 import { isKubernetes, readKubernetes } from './kubernetes.js';
 
@@ -30,6 +31,7 @@ const COST = { jsonValue: 480, yamlValue: 1280, line: 32, escape: 48, blank: 48,
 const HEAP_SHARE = 0.8;
 
 const READERS: Array<{ detect: (n: Node) => boolean; read: (n: Node, file: string) => Inventory }> = [
+  { detect: isCollected, read: readCollected },
   { detect: isCloudFormation, read: readCloudFormation },
   { detect: isAuthorizationDetails, read: readAuthorizationDetails },
   { detect: isTerraformPlan, read: readTerraformPlan },
