@@ -68,6 +68,14 @@ describe('baseline', () => {
     expect(r.suppressed.map((f) => f.location.line)).toEqual([33, 36]);
   });
 
+  it('still matches when a statement without Sid is inserted above (its position is no part of the key)', () => {
+    const { dir } = adopted();
+    writeFileSync(join(dir, 'infra', 'stack.yaml'), serviceTemplate({ extra: statement('logs:DeleteLogGroup') + statement('logs:DeleteLogStream') }).replace(statement('logs:DeleteLogGroup'), statement('logs:DeleteRetentionPolicy') + statement('logs:DeleteLogGroup')));
+    const r = run(dir);
+    expect(r.findings.map((f) => f.actions)).toEqual([['logs:DeleteRetentionPolicy']]);
+    expect(r.suppressed).toHaveLength(2);
+  });
+
   it('reports new findings only', () => {
     const { dir } = adopted();
     writeFileSync(join(dir, 'infra', 'stack.yaml'), serviceTemplate({ extra: statement('logs:DeleteLogGroup') + statement('logs:DeleteLogStream') + statement('logs:DeleteRetentionPolicy') }));
