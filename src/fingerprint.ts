@@ -1,5 +1,5 @@
 // A finding's stable identity across edits (baselines and SARIF partialFingerprints use it).
-import { createHash } from 'node:crypto';
+import { hash128 } from './hash.js';
 import type { Finding } from './report/types.js';
 
 /**
@@ -11,5 +11,5 @@ import type { Finding } from './report/types.js';
 export function fingerprint(f: Omit<Finding, 'fingerprint' | 'suppression'>): string {
   const message = f.message.replace(/:\d+(?::\d+)?\b/g, '').replace(/\bstatement \d+ of\b/g, 'statement of');
   const key = JSON.stringify([f.rule, f.location.file, f.role?.id ?? null, f.actions, f.resources, message]);
-  return createHash('sha256').update(key).digest('hex').slice(0, 32);
+  return hash128(key);
 }

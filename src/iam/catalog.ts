@@ -92,7 +92,7 @@ function readJson<T>(...parts: string[]): T {
 function compact(): CompactIndex | null {
   if (compactIndex === undefined) {
     try {
-      compactIndex = JSON.parse(readFileSync(new URL('catalog/index.json', import.meta.url), 'utf8')) as CompactIndex;
+      compactIndex = JSON.parse(readFileSync(join(import.meta.dirname, 'catalog', 'index.json'), 'utf8')) as CompactIndex;
     } catch {
       compactIndex = null; // not bundled (running from src/): read the package
     }
@@ -104,7 +104,7 @@ function compact(): CompactIndex | null {
 function readCompact(svc: string): CompactService {
   let data = compactServices.get(svc);
   if (!data) {
-    data = JSON.parse(readFileSync(new URL(`catalog/${svc}.json`, import.meta.url), 'utf8')) as CompactService;
+    data = JSON.parse(readFileSync(join(import.meta.dirname, 'catalog', `${svc}.json`), 'utf8')) as CompactService;
     compactServices.set(svc, data);
   }
   return data;
@@ -151,10 +151,11 @@ function accessLevelOf(raw: string): AccessLevel {
   return 'Write';
 }
 
-function compareNames(a: string, b: string): number {
-  const x = a.toLowerCase();
-  const y = b.toLowerCase();
-  return x < y ? -1 : x > y ? 1 : a < b ? -1 : a > b ? 1 : 0;
+/** Sorts by name case-insensitively, then exactly; each name is lower-cased once, not per comparison. */
+function sortByName<T>(list: T[], name: (t: T) => string): void {
+  const keyed = list.map((t) => ({ t, exact: name(t), lower: name(t).toLowerCase() }));
+  keyed.sort((a, b) => (a.lower < b.lower ? -1 : a.lower > b.lower ? 1 : a.exact < b.exact ? -1 : a.exact > b.exact ? 1 : 0));
+  keyed.forEach((k, i) => (list[i] = k.t));
 }
 
 function load(prefix: string): ServiceEntry | undefined {
@@ -173,7 +174,7 @@ function load(prefix: string): ServiceEntry | undefined {
       wildcardOnly: types.length === 0,
     }),
   );
-  actions.sort((a, b) => compareNames(a.name, b.name));
+  sortByName(actions, (a) => a.name);
   const entry: ServiceEntry = { actions, byName: new Map(actions.map((a) => [a.name.toLowerCase(), a])) };
   services.set(svc, entry);
   return entry;
@@ -207,7 +208,7 @@ export function allActions(): ActionInfo[] {
   if (!every) {
     every = [];
     for (const svc of allServices()) every.push(...(load(svc)?.actions ?? []));
-    every.sort((a, b) => compareNames(a.full, b.full));
+    sortByName(every, (a) => a.full);
   }
   return every.slice();
 }

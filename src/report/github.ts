@@ -7,7 +7,7 @@
 // commands: nothing is lost, only not annotated. The job summary ($GITHUB_STEP_SUMMARY, at most
 // 1 MiB per step) has the counts and a table of findings, cut with a line saying so when it would
 // not fit.
-import { createHash } from 'node:crypto';
+import { hash128 } from '../hash.js';
 import type { Severity } from '../model.js';
 import { where, plural } from './words.js';
 import { INPUT_ERROR_ID, ruleDocUrl } from './links.js';
@@ -36,7 +36,7 @@ export function formatGithub(report: Report): string {
   // Messages quote the scanned files, which must not be able to issue workflow commands: the plain
   // lines go between ::stop-commands:: and the token that resumes them. The token is a hash of the
   // lines, so no line can contain it, and the output stays deterministic.
-  const token = `rolefit-${createHash('sha256').update(plain.join('\n')).digest('hex').slice(0, 32)}`;
+  const token = `rolefit-${hash128(plain.join('\n'))}`;
   const lines = [`::stop-commands::${token}`, ...plain, `::${token}::`];
   for (const a of chooseAnnotations(report)) lines.push(annotationCommand(a));
   return lines.join('\n') + '\n';

@@ -8,7 +8,7 @@
 // GitLab compares reports across branches by fingerprint, so it must be stable and unique: the
 // finding's fingerprint (never depends on line numbers), with `:2`, `:3`… for a repeat of the same
 // one in the same report; input errors use a hash of their file and message.
-import { createHash } from 'node:crypto';
+import { hash128 } from '../hash.js';
 import type { Severity } from '../model.js';
 import { INPUT_ERROR_ID } from './links.js';
 import type { Report } from './types.js';
@@ -35,7 +35,7 @@ export function formatGitlab(report: Report): string {
     ...report.errors.map((e) => ({
       description: `input error: ${e.message}`,
       check_name: INPUT_ERROR_ID,
-      fingerprint: unique(createHash('sha256').update(JSON.stringify([INPUT_ERROR_ID, e.location.file, e.message])).digest('hex').slice(0, 32)),
+      fingerprint: unique(hash128(JSON.stringify([INPUT_ERROR_ID, e.location.file, e.message]))),
       severity: 'blocker',
       location: { path: e.location.file, lines: { begin: e.location.line } },
     })),
