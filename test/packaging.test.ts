@@ -2,7 +2,7 @@
 // action/) and the pre-commit hook (.pre-commit-hooks.yaml and the npm package pre-commit builds).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -51,14 +51,17 @@ describe('action.yml', () => {
     }
     expect(action.inputs.paths.default).toBe('.');
     expect(action.inputs.format.default).toBe('github');
-    expect(action.inputs['fail-on'].default).toBe('error');
+    // No default: an empty fail-on leaves the decision to the configuration's fail-on (else error).
+    expect(action.inputs['fail-on'].default).toBe('');
     for (const f of FORMATS) expect(action.inputs.format.description).toContain(f);
     expect(Object.keys(action.outputs).sort()).toEqual(['findings', 'sarif-file']);
   });
 
   it('maps the inputs to scan arguments, paths after --', () => {
     const env = (inputs: Record<string, string>) => Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v]));
-    expect(actionArgs(env({}))).toEqual(['scan', '--format', 'github', '--fail-on', 'error', '--', '.']);
+    expect(actionArgs(env({}))).toEqual(['scan', '--format', 'github', '--', '.']);
+    // What the runner passes for inputs the workflow leaves out: their defaults, here empty.
+    expect(actionArgs(env({ paths: '.', format: 'github', 'fail-on': '', config: '', baseline: '', 'sarif-file': '' }))).toEqual(['scan', '--format', 'github', '--', '.']);
     expect(actionArgs(env({ paths: 'infra -weird.json', format: 'sarif', 'fail-on': 'warning', config: 'ci/.rolefit.yaml', baseline: 'base.json', 'sarif-file': 'out.sarif' }))).toEqual([
       'scan', '--format', 'sarif', '--fail-on', 'warning', '--config', 'ci/.rolefit.yaml', '--baseline', 'base.json', '--output', 'sarif=out.sarif', '--', 'infra', '-weird.json',
     ]);
@@ -109,6 +112,11 @@ describe('action.yml', () => {
     expect(readFileSync(summary, 'utf8')).toContain('rolefit: 4 findings (2 errors, 2 warnings, 0 notes)');
     expect(readdirSync(tmp).filter((f) => f.startsWith('rolefit-') && f.endsWith('.json'))).toEqual([]); // its temporary report is gone
     expect(runAction({ paths: 'infra', 'fail-on': 'none' }).status).toBe(0);
+    // Without the fail-on input, the configuration's fail-on decides, as for the CLI.
+    writeFileSync(join(ws, '.rolefit.yaml'), 'fail-on: none\n');
+    expect(runAction({ paths: 'infra', 'fail-on': '' }).status).toBe(0);
+    expect(runAction({ paths: 'infra', 'fail-on': 'error' }).status).toBe(1);
+    rmSync(join(ws, '.rolefit.yaml'));
     const bad = runAction({ paths: 'infra', format: 'pdf' });
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain("argument 'pdf' is invalid");
