@@ -139,9 +139,8 @@ describe('pre-commit hook', () => {
     expect(new RegExp(hook.exclude).test('infra/stack.yaml')).toBe(false);
   });
 
-  it('builds from a git checkout without devDependencies, as npm prepares a git dependency for pre-commit', () => {
-    // pre-commit runs `npm install -g git+file://CLONE`; npm runs the clone's `prepare` without its
-    // devDependencies, so scripts/build.mjs has no esbuild and assembles dist/ from prebuilt/.
+  it('builds from a checkout without devDependencies (a production-only npm ci) from prebuilt/', () => {
+    // Without esbuild, scripts/build.mjs assembles dist/ from the committed prebuilt/.
     const checkout = join(tmp, 'git-checkout');
     const tracked = execFileSync('git', ['ls-files', '-z'], { cwd: repo, encoding: 'utf8' }).split('\0').filter(Boolean);
     for (const f of tracked) if (existsSync(join(repo, f))) cpSync(join(repo, f), join(checkout, f), { recursive: true });
@@ -156,8 +155,33 @@ describe('pre-commit hook', () => {
     expect(fromCheckout.stdout).toBe(run(join(repo, 'bin', 'rolefit.cjs')).stdout);
   });
 
-  it('is built when installed from git (prepare) and packs what the command needs', () => {
-    expect(pkg.scripts.prepare).toBe('node scripts/build.mjs');
+  it('gives npm nothing to prepare when it installs the repository from git', () => {
+    // npm prepares a git dependency that has one of these scripts by installing it first; under
+    // `npm install -g git+file://…` (pre-commit) npm 11 runs that install globally too, into the
+    // very directory the outer install is filling, and fails with ENOTEMPTY.
+    for (const script of ['build', 'prepare', 'prepack', 'preinstall', 'install', 'postinstall']) expect(pkg.scripts[script], script).toBeUndefined();
+    // A local `npm ci` or `npm install` still builds dist/.
+    expect(pkg.scripts.postprepare).toBe('node scripts/build.mjs');
+    // What npm packs from a git checkout: its tracked files, no dist/. The command runs from prebuilt/.
+    const checkout = join(tmp, 'git-pack-checkout');
+    const tracked = execFileSync('git', ['ls-files', '-z'], { cwd: repo, encoding: 'utf8' }).split('\0').filter(Boolean);
+    for (const f of tracked) if (existsSync(join(repo, f))) cpSync(join(repo, f), join(checkout, f), { recursive: true });
+    const packDir = join(tmp, 'git-pack');
+    mkdirSync(packDir);
+    const [info] = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', packDir], { cwd: checkout, encoding: 'utf8', env: cleanEnv() }));
+    const packed = (info.files as Array<{ path: string }>).map((f) => f.path);
+    expect(packed.filter((p) => p.startsWith('dist/'))).toEqual([]);
+    for (const needed of ['bin/rolefit.cjs', 'prebuilt/cli.cjs', 'prebuilt/catalog/index.json', 'prebuilt/tree-sitter/tree-sitter-terraform.wasm', 'policies/aws-managed/index.json']) expect(packed).toContain(needed);
+    expect(packed).not.toContain('prebuilt/action.cjs');
+    execFileSync('tar', ['xzf', join(packDir, info.filename), '-C', packDir]);
+    const run = (bin: string) => spawnSync(process.execPath, [bin, 'scan', '--context', '.', 'taskdef.json'], { cwd: join(repo, 'fixtures', 'ecs-invalid-task-definition'), encoding: 'utf8', env: cleanEnv() });
+    const fromPack = run(join(packDir, 'package', 'bin', 'rolefit.cjs'));
+    expect(fromPack.stderr).toBe('');
+    expect(fromPack.status).toBe(1);
+    expect(fromPack.stdout).toBe(run(join(repo, 'bin', 'rolefit.cjs')).stdout);
+  });
+
+  it('is built by npm ci and packs what the command needs', () => {
     // `npm pack` as pre-commit runs it (dist/ is already built here), then the packed command run
     // from the unpacked tarball alone, without node_modules.
     const packDir = join(tmp, 'pack');
