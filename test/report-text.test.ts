@@ -29,3 +29,26 @@ describe('control characters in scanned text', () => {
     expect(out).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
   });
 });
+
+describe('least-privilege policies in the text format', () => {
+  it('are printed for the roles with findings only, when two templates use the same logical id', () => {
+    const policy = (sid: string) => ({ Version: '2012-10-17' as const, Statement: [{ Sid: sid, Effect: 'Allow' as const, Action: 'ecr:GetAuthorizationToken', Resource: '*' }] });
+    const role = (name: string, file: string, sid: string) => ({
+      name,
+      arn: `arn:aws:iam::111122223333:role/${name}`,
+      id: 'ExecutionRole',
+      kind: 'execution-role' as const,
+      workloads: [],
+      location: { file, line: 3, column: 3 },
+      needs: [],
+      incomplete: [],
+      suggestedPolicy: policy(sid),
+    });
+    const billing = role('billing-execution', 'billing.yaml', 'Billing');
+    const worker = role('worker-execution', 'worker.yaml', 'Worker');
+    const r = { ...report([finding({ role: { name: worker.name, arn: worker.arn, id: worker.id }, location: { file: 'worker.yaml', line: 9, column: 5 } })]), roles: [billing, worker] };
+    const text = formatText(r, colors(false));
+    expect(text).toContain('Least-privilege policy for execution role worker-execution (worker.yaml:3)');
+    expect(text).not.toContain('billing-execution');
+  });
+});

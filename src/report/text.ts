@@ -26,9 +26,11 @@ export function formatText(report: Report, c: Colors): string {
     }
     out.push('');
   }
-  const withFindings = new Set(report.findings.filter((f) => f.severity !== 'note').map((f) => f.role?.id));
+  // A logical id is unique only within its template: the name and ARN tell two templates' roles apart.
+  const identity = (r: { id: string; arn: string; name: string }) => JSON.stringify([r.id, r.arn, r.name]);
+  const withFindings = new Set(report.findings.filter((f) => f.severity !== 'note' && f.role).map((f) => identity(f.role!)));
   for (const r of report.roles) {
-    if (!r.suggestedPolicy || !withFindings.has(r.id)) continue;
+    if (!r.suggestedPolicy || !withFindings.has(identity(r))) continue;
     // A role that is also the task role keeps the application's permissions: these are only the agent's.
     const heading = r.kind === 'execution-and-task-role' ? `What the ECS agent needs from role ${r.name} (also the task role: keep the application's own permissions beside it)` : `Least-privilege policy for ${r.kind === 'pod-execution-role' ? 'pod execution' : 'execution'} role ${r.name}`;
     const live = r.services?.length ? `, serves ${r.services.length} running ECS service${r.services.length === 1 ? '' : 's'}` : '';
