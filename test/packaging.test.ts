@@ -117,6 +117,11 @@ describe('action.yml', () => {
     expect(runAction({ paths: 'infra', 'fail-on': '' }).status).toBe(0);
     expect(runAction({ paths: 'infra', 'fail-on': 'error' }).status).toBe(1);
     rmSync(join(ws, '.rolefit.yaml'));
+    // A SARIF file that could not be written is not named as the output (the upload step would fail on it).
+    writeFileSync(out, '');
+    const unwritten = runAction({ paths: 'infra', 'sarif-file': 'no/such/dir/r.sarif' });
+    expect(unwritten.status).toBe(2);
+    expect(readFileSync(out, 'utf8')).not.toContain('sarif-file');
     const bad = runAction({ paths: 'infra', format: 'pdf' });
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain("argument 'pdf' is invalid");
