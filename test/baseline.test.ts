@@ -115,6 +115,20 @@ describe('baseline', () => {
     ]);
   });
 
+  it('matches from any working directory when messages name another file (the task definition of a missing permission)', () => {
+    const fixture = join(import.meta.dirname, '..', 'fixtures', 'ecs-taskdef-iam-dump');
+    const read = (name: string) => readFileSync(join(fixture, name), 'utf8');
+    const dir = workdir({ 'infra/taskdef.json': read('taskdef.json'), 'infra/iam.json': read('iam-authorization-details.json') }, { git: true });
+    const first = scan({ paths: ['infra'], cwd: dir });
+    // Located in the IAM dump, the missing permissions say which task definition needs them.
+    expect(first.findings.some((f) => f.location.file === 'infra/iam.json' && f.message.includes('(infra/taskdef.json:'))).toBe(true);
+    writeFileSync(join(dir, 'baseline.json'), baselineText(baselineFindings(first), 'baseline.json', dir));
+    const cwd = join(dir, 'infra');
+    const r = scan({ paths: ['.'], cwd, ...scanSettings({ cwd, baseline: '../baseline.json' }) });
+    expect(brief(r.findings)).toEqual([]);
+    expect(r.suppressed).toHaveLength(first.findings.length);
+  });
+
   it('an unreadable baseline stops the run with its file:line', () => {
     const errorOf = (text: string) => {
       const dir = workdir({ 'b.json': text });

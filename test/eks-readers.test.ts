@@ -94,6 +94,13 @@ spec:
     const other = read('steps: [1, 2\n');
     expect(other.inventory.diagnostics.map((d) => [d.severity, d.message])).toEqual([['note', expect.stringMatching(/^skipped: invalid YAML: .*, and nothing in it is infrastructure rolefit reads$/)]]);
   });
+  it('skips, with a note, a file with a duplicate key that is not infrastructure; refuses one that is', () => {
+    // An Ansible playbook or a values file: other tools accept duplicate keys (the last one wins).
+    const other = read('- hosts: all\n  become: true\n  become: false\n');
+    expect(other.inventory.diagnostics).toMatchObject([{ rule: 'invalid-input', severity: 'note', loc: { line: 3, column: 3 } }]);
+    expect(other.inventory.diagnostics[0].message).toBe('skipped: invalid YAML: Map keys must be unique, and nothing in it is infrastructure rolefit reads');
+    expect(() => read('apiVersion: v1\nkind: Pod\nkind: Pod\n')).toThrow(/Map keys must be unique/);
+  });
   it('skips a JSONC file such as a tsconfig.json with trailing commas', () => {
     const r = read('{\n  // compiler options\n  "compilerOptions": { "strict": true, },\n}\n', '.json');
     expect(r.inventory.diagnostics).toMatchObject([{ rule: 'invalid-input', severity: 'note', loc: { line: 3 } }]);

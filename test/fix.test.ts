@@ -517,6 +517,21 @@ describe('fix leaves alone what the user accepted', () => {
     fix(dir, true);
     expect(readFileSync(file, 'utf8')).toContain('# rolefit:ignore excess-resource reason="the worker pulls images named at deploy time"\n        - PolicyName: pull\n');
   });
+  it('a role with one accepted grant among other findings is printed, not rewritten: the replacement would drop the accepted grant', () => {
+    const dir = copyFixture('ecs-broad-cfn');
+    const file = join(dir, 'worker.yaml');
+    // One of the role's four findings is accepted; the other three would still make a fix.
+    const text = readFileSync(file, 'utf8').replace(
+      '          - Effect: Allow\n            Action: secretsmanager:GetSecretValue\n',
+      '          # rolefit:ignore excess-resource reason="secrets are named at deploy time"\n          - Effect: Allow\n            Action: secretsmanager:GetSecretValue\n',
+    );
+    writeFileSync(file, text);
+    const r = fix(dir, true);
+    expect(r.stdout).toContain('role ExecutionRole');
+    expect(r.stdout).toContain('excess-resource at worker.yaml:55:13 is suppressed (secrets are named at deploy time): the replacement would remove the grant it accepts');
+    expect(r.stdout).not.toContain('written: worker.yaml');
+    expect(readFileSync(file, 'utf8')).toBe(text);
+  });
 });
 
 describe('Terraform context values', () => {

@@ -191,8 +191,9 @@ describe('hostile input: size and memory', () => {
     const keys = Array.from({ length: 100_000 }, (_, i) => `  k${i}: v`);
     const r = scanFile('wide.yaml', 'Tags:\n' + keys.join('\n') + '\n');
     expect(r.errors).toEqual([]);
-    const dup = scanFile('dup.yaml', 'Tags:\n' + keys.slice(0, 1000).join('\n') + '\n  k7: again\n');
-    expect(dup.errors).toEqual([{ message: 'invalid YAML: Map keys must be unique', location: { file: 'dup.yaml', line: 1002, column: 3 } }]);
+    // Refused in infrastructure (a file without any is skipped with a note instead).
+    const dup = scanFile('dup.yaml', 'AWSTemplateFormatVersion: "2010-09-09"\nTags:\n' + keys.slice(0, 1000).join('\n') + '\n  k7: again\n');
+    expect(dup.errors).toEqual([{ message: 'invalid YAML: Map keys must be unique', location: { file: 'dup.yaml', line: 1003, column: 3 } }]);
     // `1` and `"1"` are different keys.
     expect(scanFile('typed.yaml', 'Tags:\n  1: a\n  "1": b\n').errors).toEqual([]);
   });

@@ -2,7 +2,7 @@
 // action/) and the pre-commit hook (.pre-commit-hooks.yaml and the npm package pre-commit builds).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -51,14 +51,17 @@ describe('action.yml', () => {
     }
     expect(action.inputs.paths.default).toBe('.');
     expect(action.inputs.format.default).toBe('github');
-    expect(action.inputs['fail-on'].default).toBe('error');
+    // No default: an empty fail-on leaves the decision to the configuration's fail-on (else error).
+    expect(action.inputs['fail-on'].default).toBe('');
     for (const f of FORMATS) expect(action.inputs.format.description).toContain(f);
     expect(Object.keys(action.outputs).sort()).toEqual(['findings', 'sarif-file']);
   });
 
   it('maps the inputs to scan arguments, paths after --', () => {
     const env = (inputs: Record<string, string>) => Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v]));
-    expect(actionArgs(env({}))).toEqual(['scan', '--format', 'github', '--fail-on', 'error', '--', '.']);
+    expect(actionArgs(env({}))).toEqual(['scan', '--format', 'github', '--', '.']);
+    // What the runner passes for inputs the workflow leaves out: their defaults, here empty.
+    expect(actionArgs(env({ paths: '.', format: 'github', 'fail-on': '', config: '', baseline: '', 'sarif-file': '' }))).toEqual(['scan', '--format', 'github', '--', '.']);
     expect(actionArgs(env({ paths: 'infra -weird.json', format: 'sarif', 'fail-on': 'warning', config: 'ci/.rolefit.yaml', baseline: 'base.json', 'sarif-file': 'out.sarif' }))).toEqual([
       'scan', '--format', 'sarif', '--fail-on', 'warning', '--config', 'ci/.rolefit.yaml', '--baseline', 'base.json', '--output', 'sarif=out.sarif', '--', 'infra', '-weird.json',
     ]);
@@ -109,6 +112,16 @@ describe('action.yml', () => {
     expect(readFileSync(summary, 'utf8')).toContain('rolefit: 4 findings (2 errors, 2 warnings, 0 notes)');
     expect(readdirSync(tmp).filter((f) => f.startsWith('rolefit-') && f.endsWith('.json'))).toEqual([]); // its temporary report is gone
     expect(runAction({ paths: 'infra', 'fail-on': 'none' }).status).toBe(0);
+    // Without the fail-on input, the configuration's fail-on decides, as for the CLI.
+    writeFileSync(join(ws, '.rolefit.yaml'), 'fail-on: none\n');
+    expect(runAction({ paths: 'infra', 'fail-on': '' }).status).toBe(0);
+    expect(runAction({ paths: 'infra', 'fail-on': 'error' }).status).toBe(1);
+    rmSync(join(ws, '.rolefit.yaml'));
+    // A SARIF file that could not be written is not named as the output (the upload step would fail on it).
+    writeFileSync(out, '');
+    const unwritten = runAction({ paths: 'infra', 'sarif-file': 'no/such/dir/r.sarif' });
+    expect(unwritten.status).toBe(2);
+    expect(readFileSync(out, 'utf8')).not.toContain('sarif-file');
     const bad = runAction({ paths: 'infra', format: 'pdf' });
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain("argument 'pdf' is invalid");
@@ -131,9 +144,8 @@ describe('pre-commit hook', () => {
     expect(new RegExp(hook.exclude).test('infra/stack.yaml')).toBe(false);
   });
 
-  it('builds from a git checkout without devDependencies, as npm prepares a git dependency for pre-commit', () => {
-    // pre-commit runs `npm install -g git+file://CLONE`; npm runs the clone's `prepare` without its
-    // devDependencies, so scripts/build.mjs has no esbuild and assembles dist/ from prebuilt/.
+  it('builds from a checkout without devDependencies (a production-only npm ci) from prebuilt/', () => {
+    // Without esbuild, scripts/build.mjs assembles dist/ from the committed prebuilt/.
     const checkout = join(tmp, 'git-checkout');
     const tracked = execFileSync('git', ['ls-files', '-z'], { cwd: repo, encoding: 'utf8' }).split('\0').filter(Boolean);
     for (const f of tracked) if (existsSync(join(repo, f))) cpSync(join(repo, f), join(checkout, f), { recursive: true });
@@ -148,8 +160,33 @@ describe('pre-commit hook', () => {
     expect(fromCheckout.stdout).toBe(run(join(repo, 'bin', 'rolefit.cjs')).stdout);
   });
 
-  it('is built when installed from git (prepare) and packs what the command needs', () => {
-    expect(pkg.scripts.prepare).toBe('node scripts/build.mjs');
+  it('gives npm nothing to prepare when it installs the repository from git', () => {
+    // npm prepares a git dependency that has one of these scripts by installing it first; under
+    // `npm install -g git+file://…` (pre-commit) npm 11 runs that install globally too, into the
+    // very directory the outer install is filling, and fails with ENOTEMPTY.
+    for (const script of ['build', 'prepare', 'prepack', 'preinstall', 'install', 'postinstall']) expect(pkg.scripts[script], script).toBeUndefined();
+    // A local `npm ci` or `npm install` still builds dist/.
+    expect(pkg.scripts.postprepare).toBe('node scripts/build.mjs');
+    // What npm packs from a git checkout: its tracked files, no dist/. The command runs from prebuilt/.
+    const checkout = join(tmp, 'git-pack-checkout');
+    const tracked = execFileSync('git', ['ls-files', '-z'], { cwd: repo, encoding: 'utf8' }).split('\0').filter(Boolean);
+    for (const f of tracked) if (existsSync(join(repo, f))) cpSync(join(repo, f), join(checkout, f), { recursive: true });
+    const packDir = join(tmp, 'git-pack');
+    mkdirSync(packDir);
+    const [info] = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', packDir], { cwd: checkout, encoding: 'utf8', env: cleanEnv() }));
+    const packed = (info.files as Array<{ path: string }>).map((f) => f.path);
+    expect(packed.filter((p) => p.startsWith('dist/'))).toEqual([]);
+    for (const needed of ['bin/rolefit.cjs', 'prebuilt/cli.cjs', 'prebuilt/catalog/index.json', 'prebuilt/tree-sitter/tree-sitter-terraform.wasm', 'policies/aws-managed/index.json']) expect(packed).toContain(needed);
+    expect(packed).not.toContain('prebuilt/action.cjs');
+    execFileSync('tar', ['xzf', join(packDir, info.filename), '-C', packDir]);
+    const run = (bin: string) => spawnSync(process.execPath, [bin, 'scan', '--context', '.', 'taskdef.json'], { cwd: join(repo, 'fixtures', 'ecs-invalid-task-definition'), encoding: 'utf8', env: cleanEnv() });
+    const fromPack = run(join(packDir, 'package', 'bin', 'rolefit.cjs'));
+    expect(fromPack.stderr).toBe('');
+    expect(fromPack.status).toBe(1);
+    expect(fromPack.stdout).toBe(run(join(repo, 'bin', 'rolefit.cjs')).stdout);
+  });
+
+  it('is built by npm ci and packs what the command needs', () => {
     // `npm pack` as pre-commit runs it (dist/ is already built here), then the packed command run
     // from the unpacked tarball alone, without node_modules.
     const packDir = join(tmp, 'pack');

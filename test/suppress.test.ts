@@ -248,6 +248,28 @@ describe('suppressions in files the readers will read', () => {
     ]);
   });
 
+  it('Kubernetes: each line of a block annotation is reported at its own line', () => {
+    const yaml = [
+      'apiVersion: v1', // 1
+      'kind: Pod',
+      'metadata:',
+      '  name: web',
+      '  annotations:',
+      '    rolefit.dev/ignore: |', // 6
+      '      excess-action reason="platform agent" until=2020-01-31',
+      '',
+      '      shared-role', // 9
+      'spec:',
+      '  containers:',
+      '    - image: nginx',
+    ].join('\n');
+    const r = suppressIn({ 'k8s.yaml': yaml }, []);
+    expect(r.raised.map((f) => [f.rule, f.loc.line, f.loc.column])).toEqual([
+      ['expired-suppression', 7, 7],
+      ['invalid-suppression', 9, 7],
+    ]);
+  });
+
   it('reads no file twice that is not a regular file, and none without the word rolefit', () => {
     const r = suppressIn({ 'a.yaml': 'x: 1 # no suppression here\n' }, [finding('excess-action', 'a.yaml', 1)]);
     expect(r.findings).toHaveLength(1);

@@ -16,7 +16,9 @@ export function splitPaths(value: string): string[] {
 
 /** The scan's arguments; the paths come after `--`, so that none is taken for an option. */
 export function actionArgs(env: NodeJS.ProcessEnv): string[] {
-  const args = ['scan', '--format', input(env, 'format') || 'github', '--fail-on', input(env, 'fail-on') || 'error'];
+  const args = ['scan', '--format', input(env, 'format') || 'github'];
+  // Only when given: --fail-on overrides the configuration's fail-on, which otherwise decides.
+  if (input(env, 'fail-on')) args.push('--fail-on', input(env, 'fail-on'));
   if (input(env, 'config')) args.push('--config', input(env, 'config'));
   if (input(env, 'baseline')) args.push('--baseline', input(env, 'baseline'));
   if (input(env, 'sarif-file')) args.push('--output', `sarif=${input(env, 'sarif-file')}`);

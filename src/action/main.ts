@@ -3,7 +3,7 @@
 // outputs `sarif-file` and `findings`, and exits with the scan's exit code (the step fails on
 // findings at or above `fail-on`, and on unreadable input).
 import { randomUUID } from 'node:crypto';
-import { appendFileSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../cli.js';
 import { actionArgs, input } from './inputs.js';
@@ -17,7 +17,8 @@ async function run(): Promise<number> {
   const code = await main(scan);
   if (env.GITHUB_OUTPUT) {
     const sarif = input(env, 'sarif-file');
-    if (sarif) setOutput(env.GITHUB_OUTPUT, 'sarif-file', sarif);
+    // Named only when written: a step that uploads it would otherwise fail on a missing file.
+    if (sarif && existsSync(sarif)) setOutput(env.GITHUB_OUTPUT, 'sarif-file', sarif);
     if (report) {
       try {
         const { summary } = JSON.parse(readFileSync(report, 'utf8')) as { summary: { findings: number } };

@@ -17,7 +17,7 @@ import type { RawFinding } from '../rules/rule.js';
 import { parseArn } from '../iam/arn.js';
 import { InputError, parseJson, parseYamlDocument } from '../sources/nodes.js';
 import { formatLoc } from '../rules/util.js';
-import { FIXED_RULES, planFixes, policyLabel, type RoleFix } from './plan.js';
+import { FIXED_RULES, planFixes, policyLabel, type Accepted, type RoleFix } from './plan.js';
 import { fixCloudFormation } from './cloudformation.js';
 import { dataSourceName, policyDocumentHcl } from './terraform.js';
 import { TokenError } from './cfn-value.js';
@@ -50,10 +50,19 @@ function run(paths: string[], cwd: string, o: Pick<FixOptions, 'settings' | 'tod
   const analysis = analyze(loaded.inventory, loaded.linked, config && configuredNeeds(config));
   // What the user suppressed (inline, configuration, baseline) or turned off is not "fixed" away.
   const raw = RULES.flatMap((r) => r.check({ inventory: loaded.inventory, linked: loaded.linked, analysis }));
-  const kept = new Set(suppress(raw.map(toFinding), loaded.inventory, { cwd, config, baseline: o.settings?.baseline, today: o.today }).findings.map((f) => f.fingerprint));
-  const findings = raw.filter((f) => kept.has(toFinding(f).fingerprint));
+  const stage = suppress(raw.map(toFinding), loaded.inventory, { cwd, config, baseline: o.settings?.baseline, today: o.today });
+  const kept = new Set(stage.findings.map((f) => f.fingerprint));
+  const reasons = new Map(stage.suppressed.map((f) => [f.fingerprint, f.suppression?.reason]));
+  const findings: RawFinding[] = [];
+  // The others were accepted; their grants must survive a fix of the role's other findings.
+  const accepted: Accepted[] = [];
+  for (const f of raw) {
+    const { fingerprint } = toFinding(f);
+    if (kept.has(fingerprint)) findings.push(f);
+    else accepted.push({ finding: f, why: reasons.has(fingerprint) ? `is suppressed (${reasons.get(fingerprint)})` : 'is turned off in the configuration' });
+  }
   const diagnostics: Diagnostic[] = [...loaded.inventory.diagnostics, ...loaded.linked.diagnostics, ...analysis.diagnostics];
-  return { loaded, findings, fixes: planFixes(analysis, findings, diagnostics) };
+  return { loaded, findings, fixes: planFixes(analysis, findings, diagnostics, accepted) };
 }
 
 /** One role's fix as it will be shown, and the new text of its file when it can be written. */

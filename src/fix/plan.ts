@@ -48,8 +48,17 @@ export interface RoleFix {
   notes: string[];
 }
 
+/** A finding the user accepted (suppressed, or its rule turned off): `why` says how. */
+export interface Accepted {
+  finding: RawFinding;
+  why: string;
+}
+
+/** Excess the user accepted is a grant to keep: a replacement computed from the needs drops it. */
+const EXCESS_RULES = ['excess-action', 'excess-resource'];
+
 /** A plan per role that has findings a least-privilege policy answers. */
-export function planFixes(analysis: Analysis, findings: RawFinding[], diagnostics: Diagnostic[]): RoleFix[] {
+export function planFixes(analysis: Analysis, findings: RawFinding[], diagnostics: Diagnostic[], accepted: Accepted[] = []): RoleFix[] {
   const out: RoleFix[] = [];
   for (const ra of analysis.roles) {
     const own = findings.filter(
@@ -61,6 +70,12 @@ export function planFixes(analysis: Analysis, findings: RawFinding[], diagnostic
     // service role trusting ecs.amazonaws.com, an instance profile): its permissions are not derivable.
     if (fix.mode === 'replace' && findings.some((f) => f.role === ra && f.rule === 'trust-principal')) {
       fix.uncertain.push('the trust policy admits other principals than the agent (see trust-principal): they may need permissions the fix would remove');
+    }
+    if (fix.mode === 'replace') {
+      for (const a of accepted) {
+        if (a.finding.role !== ra || !EXCESS_RULES.includes(a.finding.rule)) continue;
+        fix.uncertain.push(`${a.finding.rule} at ${formatLoc(a.finding.loc)} ${a.why}: the replacement would remove the grant it accepts; merge the fix by hand`);
+      }
     }
     out.push(fix);
   }

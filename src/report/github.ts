@@ -9,7 +9,7 @@
 // not fit.
 import { hash128 } from '../hash.js';
 import type { Severity } from '../model.js';
-import { where, plural } from './words.js';
+import { where, plural, printable } from './words.js';
 import { INPUT_ERROR_ID, ruleDocUrl } from './links.js';
 import type { Finding, FindingLocation, InputErrorEntry, Report } from './types.js';
 
@@ -30,8 +30,8 @@ interface Annotation {
 
 export function formatGithub(report: Report): string {
   const plain: string[] = [];
-  for (const e of report.errors) plain.push(`${where(e.location)}: input error: ${oneLine(e.message)}`);
-  for (const f of report.findings) plain.push(`${where(f.location)}: ${f.severity}: ${oneLine(f.message)} [${f.rule}]`);
+  for (const e of report.errors) plain.push(`${oneLine(where(e.location))}: input error: ${oneLine(e.message)}`);
+  for (const f of report.findings) plain.push(`${oneLine(where(f.location))}: ${f.severity}: ${oneLine(f.message)} [${f.rule}]`);
   plain.push(summaryLine(report));
   // Messages quote the scanned files, which must not be able to issue workflow commands: the plain
   // lines go between ::stop-commands:: and the token that resumes them. The token is a hash of the
@@ -43,7 +43,7 @@ export function formatGithub(report: Report): string {
 }
 
 function oneLine(s: string): string {
-  return s.replace(/\r\n|\r|\n/g, ' ');
+  return printable(s.replace(/\r\n|\r|\n/g, ' '));
 }
 
 /** The annotations GitHub will show, within its limits, in report order within each kind. */
@@ -81,11 +81,16 @@ export function chooseAnnotations(report: Report): Annotation[] {
 }
 
 function findingAnnotation(f: Finding): Annotation {
-  return { command: COMMAND[f.severity], location: f.location, title: `rolefit ${f.rule}`, message: `${f.message}\n${ruleDocUrl(f.rule)}` };
+  return { command: COMMAND[f.severity], location: f.location, title: `rolefit ${f.rule}`, message: `${annotationText(f.message)}\n${ruleDocUrl(f.rule)}` };
 }
 
 function inputErrorAnnotation(e: InputErrorEntry): Annotation {
-  return { command: 'error', location: e.location, title: `rolefit ${INPUT_ERROR_ID}`, message: `input error: ${e.message}` };
+  return { command: 'error', location: e.location, title: `rolefit ${INPUT_ERROR_ID}`, message: `input error: ${annotationText(e.message)}` };
+}
+
+/** Line breaks stay (escapeData encodes them, the annotation shows them); other controls are shown escaped. */
+function annotationText(s: string): string {
+  return s.split('\r').map(printable).join('\r');
 }
 
 /** `::error file=…,line=…,col=…,title=…::message`; a location with no file annotates the run. */

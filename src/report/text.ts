@@ -2,6 +2,7 @@
 // least-privilege policy of each execution role with findings, and a summary line.
 import type { Colors } from './color.js';
 import type { Finding, Report } from './types.js';
+import { printable as p } from './words.js';
 
 export function formatText(report: Report, c: Colors): string {
   const out: string[] = [];
@@ -12,28 +13,30 @@ export function formatText(report: Report, c: Colors): string {
     byFile.set(f.location.file, list);
   }
   for (const e of report.errors) {
-    out.push(`${c.underline(e.location.file)}:${e.location.line}:${e.location.column}: ${c.red(c.bold('input error'))}: ${e.message}`);
+    out.push(`${c.underline(p(e.location.file))}:${e.location.line}:${e.location.column}: ${c.red(c.bold('input error'))}: ${p(e.message)}`);
   }
   if (report.errors.length) out.push('');
   const sevColor = { error: c.red, warning: c.yellow, note: c.cyan } as const;
   for (const [file, list] of byFile) {
-    out.push(c.underline(file));
+    out.push(c.underline(p(file)));
     for (const f of list) {
       const pos = `${f.location.line}:${f.location.column}`.padEnd(8);
       const sev = sevColor[f.severity](f.severity.padEnd(7));
-      out.push(`  ${c.dim(pos)} ${sev} ${f.message}  ${c.dim(`[${f.rule}]`)}`);
+      out.push(`  ${c.dim(pos)} ${sev} ${p(f.message)}  ${c.dim(`[${f.rule}]`)}`);
     }
     out.push('');
   }
-  const withFindings = new Set(report.findings.filter((f) => f.severity !== 'note').map((f) => f.role?.id));
+  // A logical id is unique only within its template: the name and ARN tell two templates' roles apart.
+  const identity = (r: { id: string; arn: string; name: string }) => JSON.stringify([r.id, r.arn, r.name]);
+  const withFindings = new Set(report.findings.filter((f) => f.severity !== 'note' && f.role).map((f) => identity(f.role!)));
   for (const r of report.roles) {
-    if (!r.suggestedPolicy || !withFindings.has(r.id)) continue;
+    if (!r.suggestedPolicy || !withFindings.has(identity(r))) continue;
     // A role that is also the task role keeps the application's permissions: these are only the agent's.
     const heading = r.kind === 'execution-and-task-role' ? `What the ECS agent needs from role ${r.name} (also the task role: keep the application's own permissions beside it)` : `Least-privilege policy for ${r.kind === 'pod-execution-role' ? 'pod execution' : 'execution'} role ${r.name}`;
     const live = r.services?.length ? `, serves ${r.services.length} running ECS service${r.services.length === 1 ? '' : 's'}` : '';
-    out.push(c.bold(heading) + c.dim(` (${r.location.file}:${r.location.line}${live})`) + ':');
+    out.push(c.bold(p(heading)) + c.dim(` (${p(r.location.file)}:${r.location.line}${live})`) + ':');
     out.push(JSON.stringify(r.suggestedPolicy, null, 2));
-    if (r.incomplete.length) out.push(c.dim(`(incomplete: ${r.incomplete.join('; ')})`));
+    if (r.incomplete.length) out.push(c.dim(`(incomplete: ${p(r.incomplete.join('; '))})`));
     out.push('');
   }
   const s = report.summary;

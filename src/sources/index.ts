@@ -65,8 +65,8 @@ export function readInputFile(path: string, file: string): FileResult {
   try {
     docs = looksJson ? [parseJson(text, file)] : parseYaml(text, file);
   } catch (e) {
-    // Only syntax errors: limits (alias bombs, nesting) and duplicate keys are always refused.
-    const syntax = e instanceof InputError && /^invalid (JSON|YAML): /.test(e.message) && !/unique/i.test(e.message);
+    // Only syntax errors (duplicate keys included): limits (alias bombs, nesting) are always refused.
+    const syntax = e instanceof InputError && /^invalid (JSON|YAML): /.test(e.message);
     const why = syntax && unparsedButNotInfrastructure(text, looksJson, (e as InputError).message);
     if (!why) throw e;
     return skipped(file, why, (e as InputError).loc);

@@ -36,10 +36,19 @@ export interface Baseline {
   entries: BaselineEntry[];
 }
 
-/** The finding's key in a baseline kept in `dir` (finding paths are relative to `cwd`). */
+/** A `file:line` reference to a scanned file in a message (`… (infra/taskdef.json:30:30)`). */
+const FILE_REF = /([^\s()"',;]+\.(?:json|ya?ml|template|tf|tfvars)):(?=\d)/gi;
+
+/**
+ * The finding's key in a baseline kept in `dir`. Finding paths are relative to `cwd`, and so are the
+ * files a message names (the task definition of a missing permission): both are rebased to `dir`.
+ */
 export function baselineKey(f: Finding, dir: string, cwd: string): BaselineKey {
-  const file = displayPath(resolve(cwd, f.location.file), dir);
-  const fp = file === f.location.file ? f.fingerprint : fingerprint({ ...f, location: { ...f.location, file } });
+  const rebase = (p: string) => displayPath(resolve(cwd, p), dir);
+  const file = rebase(f.location.file);
+  const message = f.message.replace(FILE_REF, (_, p: string) => `${rebase(p)}:`);
+  const same = file === f.location.file && message === f.message;
+  const fp = same ? f.fingerprint : fingerprint({ ...f, message, location: { ...f.location, file } });
   return { rule: f.rule, file, role: f.role?.id ?? null, fingerprint: fp };
 }
 

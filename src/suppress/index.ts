@@ -134,7 +134,7 @@ function placedDirectives(file: string, cwd: string, known: ReadonlySet<string>)
     try {
       const trimmed = text.trimStart();
       const docs = extname(file).toLowerCase() === '.json' || trimmed.startsWith('{') || trimmed.startsWith('[') ? [parseJson(text, file)] : parseYaml(text, file);
-      out.push(...documentDirectives(docs, known));
+      out.push(...documentDirectives(docs, known, text));
     } catch {
       // The reading stage parsed this file; if it changed since, its findings are stale anyway.
     }

@@ -29,7 +29,9 @@ function lastLine(node: Node): number {
   }
 }
 
-export function documentDirectives(docs: Node[], known: ReadonlySet<string>): PlacedDirective[] {
+/** `source`: the file's text, to place each line of a block annotation (`|`) at its own line. */
+export function documentDirectives(docs: Node[], known: ReadonlySet<string>, source = ''): PlacedDirective[] {
+  const lines = source.split('\n');
   const out: PlacedDirective[] = [];
   for (const doc of docs) {
     const resources = get(doc, 'Resources');
@@ -37,7 +39,7 @@ export function documentDirectives(docs: Node[], known: ReadonlySet<string>): Pl
       out.push(...cfnIgnores(get(get(doc, 'Metadata'), 'rolefit'), [1, Number.MAX_SAFE_INTEGER], known));
       for (const r of resources.entries) out.push(...cfnIgnores(get(get(r.value, 'Metadata'), 'rolefit'), [r.keyLoc.line, lastLine(r.value)], known));
     } else {
-      annotations(doc, known, out);
+      annotations(doc, known, out, lines);
     }
   }
   return out;
@@ -68,17 +70,31 @@ function cfnEntry(item: Node, known: ReadonlySet<string>): Directive {
 }
 
 /** `rolefit.dev/ignore` annotations of every object in the tree (a manifest, its pod template). */
-function annotations(node: Node, known: ReadonlySet<string>, out: PlacedDirective[]): void {
-  if (node.kind === 'seq') for (const i of node.items) annotations(i, known, out);
+function annotations(node: Node, known: ReadonlySet<string>, out: PlacedDirective[], source: string[]): void {
+  if (node.kind === 'seq') for (const i of node.items) annotations(i, known, out, source);
   if (node.kind !== 'map') return;
   const notes = get(get(node, 'metadata'), 'annotations');
   const value = notes?.kind === 'map' ? notes.entries.find((e) => e.key === ANNOTATION)?.value : undefined;
   if (value) {
     const range: [number, number] = [node.loc.line, lastLine(node)];
     const text = str(value);
-    const lines = text === undefined ? [] : text.split('\n').filter((l) => l.trim() !== '');
-    if (lines.length === 0) out.push({ directive: { ok: false, problem: 'the annotation is empty' }, loc: value.loc, range });
-    for (const line of lines) out.push({ directive: parseDirective(line, known), loc: value.loc, range });
+    const lines = text === undefined ? [] : text.split('\n');
+    if (lines.every((l) => l.trim() === '')) out.push({ directive: { ok: false, problem: 'the annotation is empty' }, loc: value.loc, range });
+    lines.forEach((line, i) => {
+      if (line.trim() !== '') out.push({ directive: parseDirective(line, known), loc: blockLineLoc(value.loc, i, source), range });
+    });
   }
-  for (const e of node.entries) annotations(e.value, known, out);
+  for (const e of node.entries) annotations(e.value, known, out, source);
+}
+
+/**
+ * Where line `i` of a scalar's value is written: for a literal block (`key: |`) the (i+1)th line
+ * below the indicator, at its first character; for any other scalar its start (a quoted or folded
+ * value's lines are not lines of the file).
+ */
+function blockLineLoc(at: Loc, i: number, source: string[]): Loc {
+  if (!/^\|[0-9+-]*\s*(#.*)?$/.test((source[at.line - 1] ?? '').slice(at.column - 1).trimEnd())) return at;
+  const text = source[at.line + i];
+  if (text === undefined) return at;
+  return { file: at.file, line: at.line + 1 + i, column: text.search(/\S/) + 1 };
 }
