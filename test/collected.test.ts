@@ -109,6 +109,33 @@ describe('what a live scan keeps', () => {
       taskDefinition: { taskDefinitionArn: TD, family: 'api', executionRoleArn: ROLE, containerDefinitions: [{ name: 'api', image: 'x', secrets: [{ name: 'DB', valueFrom: 'arn:aws:ssm:eu-west-1:111122223333:parameter/db' }] }] },
     });
   });
+
+  it('keeps no log driver or FireLens option that may hold a token: only the ones the analysis reads', () => {
+    const SECRET = 'dd-api-key-0123456789';
+    const out = redactTaskDefinition({
+      taskDefinition: {
+        taskDefinitionArn: TD,
+        containerDefinitions: [
+          {
+            name: 'app',
+            image: 'x',
+            logConfiguration: { logDriver: 'awsfirelens', options: { Name: 'datadog', apikey: SECRET, Host: 'http-intake.logs.datadoghq.com' } },
+          },
+          { name: 'splunk', image: 'x', logConfiguration: { logDriver: 'splunk', options: { 'splunk-token': SECRET, 'splunk-url': 'https://splunk' }, secretOptions: [{ name: 'splunk-token', valueFrom: 'arn:aws:ssm:eu-west-1:111122223333:parameter/t' }] } },
+          { name: 'logs', image: 'x', logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': '/ecs/api', 'awslogs-region': 'eu-west-1', 'awslogs-stream-prefix': 'api', 'awslogs-create-group': 'true' } } },
+          { name: 'router', image: 'x', firelensConfiguration: { type: 'fluentbit', options: { 'config-file-type': 's3', 'config-file-value': 'arn:aws:s3:::conf/fb.conf', 'http-token': SECRET } } },
+        ],
+      },
+    });
+    expect(JSON.stringify(out)).not.toContain(SECRET);
+    const containers = (out.taskDefinition as { containerDefinitions: Array<Record<string, unknown>> }).containerDefinitions;
+    expect(containers.map((c) => c.logConfiguration ?? c.firelensConfiguration)).toEqual([
+      { logDriver: 'awsfirelens' },
+      { logDriver: 'splunk', secretOptions: [{ name: 'splunk-token', valueFrom: 'arn:aws:ssm:eu-west-1:111122223333:parameter/t' }] },
+      { logDriver: 'awslogs', options: { 'awslogs-group': '/ecs/api', 'awslogs-region': 'eu-west-1', 'awslogs-stream-prefix': 'api', 'awslogs-create-group': 'true' } },
+      { type: 'fluentbit', options: { 'config-file-type': 's3', 'config-file-value': 'arn:aws:s3:::conf/fb.conf' } },
+    ]);
+  });
 });
 
 describe('the bound on calls in flight', () => {

@@ -59,6 +59,31 @@ const TASK_DEFINITION_FIELDS = [
   'compatibilities', 'cpu', 'memory', 'registeredAt',
 ];
 const CONTAINER_FIELDS = ['name', 'image', 'essential', 'repositoryCredentials', 'secrets', 'logConfiguration', 'environmentFiles', 'firelensConfiguration'];
+/**
+ * The log driver and FireLens options the analysis reads. Other options are dropped: they carry
+ * tokens in plain text (`splunk-token`, the `apikey` of a Datadog or New Relic FireLens output).
+ */
+const LOG_OPTION = /^awslogs-/;
+const FIRELENS_OPTIONS = new Set(['config-file-type', 'config-file-value']);
+
+/** An options map with only the keys `keep` accepts; undefined when none is left. */
+function keepOptions(options: unknown, keep: (key: string) => boolean): Record<string, unknown> | undefined {
+  if (!options || typeof options !== 'object') return undefined;
+  const kept = Object.fromEntries(Object.entries(options).filter(([k]) => keep(k)));
+  return Object.keys(kept).length ? kept : undefined;
+}
+
+/** A container definition reduced to the fields, and the options, the analysis reads. */
+function redactContainer(c: Record<string, any>): Record<string, unknown> {
+  const kept = pick(c, CONTAINER_FIELDS);
+  if (c.logConfiguration) {
+    kept.logConfiguration = pick({ ...c.logConfiguration, options: keepOptions(c.logConfiguration.options, (k) => LOG_OPTION.test(k)) }, ['logDriver', 'options', 'secretOptions']);
+  }
+  if (c.firelensConfiguration) {
+    kept.firelensConfiguration = pick({ ...c.firelensConfiguration, options: keepOptions(c.firelensConfiguration.options, (k) => FIRELENS_OPTIONS.has(k)) }, ['type', 'options']);
+  }
+  return kept;
+}
 
 function pick(o: Record<string, unknown>, keys: string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -70,7 +95,7 @@ function pick(o: Record<string, unknown>, keys: string[]): Record<string, unknow
 export function redactTaskDefinition(out: { taskDefinition?: Record<string, any>; tags?: unknown[] }): { taskDefinition: Record<string, unknown>; tags?: unknown[] } {
   const td = out.taskDefinition ?? {};
   const kept = pick(td, TASK_DEFINITION_FIELDS);
-  kept.containerDefinitions = (td.containerDefinitions ?? []).map((c: Record<string, unknown>) => pick(c, CONTAINER_FIELDS));
+  kept.containerDefinitions = (td.containerDefinitions ?? []).map(redactContainer);
   const volumes = (td.volumes ?? []).filter((v: Record<string, any>) => v.fsxWindowsFileServerVolumeConfiguration);
   if (volumes.length) {
     kept.volumes = volumes.map((v: Record<string, any>) => ({
