@@ -383,6 +383,26 @@ describe('a live scan under real conditions', () => {
     expect(noRegion).toMatchObject({ code: 2, stderr: 'rolefit: no AWS region: pass --region, set AWS_REGION, or set a region in the profile\n' });
   });
 
+  it('stops with exit 2 and one message, no stack trace, when the credentials expire in the middle of the scan', async () => {
+    // Every call after the caller identity is refused; IAM answers last, after the regions have failed.
+    proxy.faults = [
+      async (req) => {
+        if (req.operation === 'sts:GetCallerIdentity') return undefined;
+        if (req.operation.startsWith('iam:')) {
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          return queryError('ExpiredToken', 'The security token included in the request is expired');
+        }
+        if (req.operation.startsWith('ecs:')) return jsonError('ExpiredTokenException', 'The security token included in the request is expired');
+        return restError('ExpiredTokenException', 'The security token included in the request is expired');
+      },
+    ];
+    for (const args of [['scan', ...LIVE], ['collect', ...LIVE, '-o', join(tmp, 'expired.json')]]) {
+      const r = await run(args);
+      expect(r).toMatchObject({ code: 2, stdout: '' });
+      expect(r.stderr).toMatch(/^rolefit: AWS credentials were rejected: (ExpiredToken|ExpiredTokenException): The security token included in the request is expired\n$/);
+    }
+  });
+
   it('shows progress on a terminal stderr unless --quiet, and nothing but the report on stdout', async () => {
     const env = process.env;
     process.env = awsEnv();

@@ -146,6 +146,8 @@ export async function collectAccount(options: CollectOptions): Promise<CollectRe
 
 class Collector {
   private readonly incomplete: IncompleteEntry[] = [];
+  /** Set by the first credentials error: every later call fails with it instead of being sent. */
+  private fatal?: LiveScanError;
   private readonly progress: (line: string) => void;
   /** The account read, once the caller identity is known. */
   private account = { partition: 'aws', id: '' };
@@ -166,11 +168,13 @@ class Collector {
     missing: string,
     resource?: string,
   ): Promise<T | undefined> {
+    if (this.fatal) throw this.fatal;
     try {
       return await this.clients.call<T>(service, region, operation, input);
     } catch (e) {
       if (e instanceof ReadOnlyViolation) throw e; // a bug of ours, never a partial result
-      if (isCredentialError(e)) throw new LiveScanError(`AWS credentials were rejected: ${errorText(e)}`);
+      if (this.fatal) throw this.fatal;
+      if (isCredentialError(e)) throw (this.fatal = new LiveScanError(`AWS credentials were rejected: ${errorText(e)}`));
       this.record(service, region, operation, missing, errorText(e), resource);
       return undefined;
     }
@@ -218,7 +222,6 @@ class Collector {
     this.account = { partition, id: account };
     const regions = await this.regions(home);
     this.progress(`account ${account} (${partition}), regions ${regions.join(', ')}`);
-    const iam = this.iam(regions[0]);
     const taskDefinitions: unknown[] = [];
     const services: CollectedService[] = [];
     const clusters: unknown[] = [];
@@ -226,8 +229,11 @@ class Collector {
     const nodegroups: unknown[] = [];
     // Regions a few at a time: each has its own clients and limits, but sockets and memory are ours.
     const regionSlot = limiter(REGIONS_AT_ONCE);
-    await Promise.all(
-      (this.options.iamOnly ? [] : regions).map(async (region) => {
+    // One Promise.all over IAM and the regions: when one stops the scan (credentials), the failures
+    // of the others are handled too, not left as unhandled rejections that crash the process.
+    const [authorizationDetails] = await Promise.all([
+      this.iam(regions[0]),
+      ...(this.options.iamOnly ? [] : regions).map(async (region) => {
         const [ecs, eks] = await regionSlot(() => Promise.all([this.ecs(region), this.eks(region)]));
         taskDefinitions.push(...ecs.taskDefinitions);
         services.push(...ecs.services);
@@ -235,8 +241,7 @@ class Collector {
         fargateProfiles.push(...eks.fargateProfiles);
         nodegroups.push(...eks.nodegroups);
       }),
-    );
-    const authorizationDetails = await iam;
+    ]);
     const stats = Object.entries(this.clients.stats).sort(([a], [b]) => (a < b ? -1 : 1));
     const total = stats.reduce((n, [, s]) => n + s.requests, 0);
     this.progress(`read in ${count(total, 'API request')} (${stats.map(([service, s]) => `${service} ${s.requests}`).join(', ')})`);
@@ -361,34 +366,36 @@ class Collector {
     }
     const read: unknown[] = [];
     const readAll = (refs: string[]) => Promise.all(refs.map(async (ref) => read.push(await describeOne(ref))));
-    const definitions = readAll(latest);
 
-    // Services of every cluster, and the revisions their deployments run.
+    // Services of every cluster, and the revisions their deployments run (read beside the definitions).
     const services: CollectedService[] = [];
-    const clusterPages = await this.pages<any>('ecs', region, 'ListClusters', { maxResults: 100 }, { in: 'nextToken', out: 'nextToken' }, 'ECS clusters');
-    const clusterArns: string[] = clusterPages.flatMap((p) => p.clusterArns ?? []);
-    await Promise.all(
-      clusterArns.map(async (cluster) => {
-        const name = cluster.slice(cluster.lastIndexOf('/') + 1);
-        const listed = await this.pages<any>('ecs', region, 'ListServices', { cluster, maxResults: 100 }, { in: 'nextToken', out: 'nextToken' }, `services of ECS cluster ${name}`, cluster);
-        const arns: string[] = listed.flatMap((p) => p.serviceArns ?? []);
-        for (let i = 0; i < arns.length; i += 10) {
-          const batch = arns.slice(i, i + 10);
-          const out = await this.try<any>('ecs', region, 'DescribeServices', { cluster, services: batch }, `services of ECS cluster ${name}`, cluster);
-          for (const f of out?.failures ?? []) {
-            this.record('ecs', region, 'DescribeServices', `service ${f.arn ?? ''} of ECS cluster ${name}`, `${f.reason ?? 'failure'}${f.detail ? `: ${f.detail}` : ''}`, f.arn ?? cluster);
+    let clusterArns: string[] = [];
+    const readServices = async () => {
+      const clusterPages = await this.pages<any>('ecs', region, 'ListClusters', { maxResults: 100 }, { in: 'nextToken', out: 'nextToken' }, 'ECS clusters');
+      clusterArns = clusterPages.flatMap((p) => p.clusterArns ?? []);
+      await Promise.all(
+        clusterArns.map(async (cluster) => {
+          const name = cluster.slice(cluster.lastIndexOf('/') + 1);
+          const listed = await this.pages<any>('ecs', region, 'ListServices', { cluster, maxResults: 100 }, { in: 'nextToken', out: 'nextToken' }, `services of ECS cluster ${name}`, cluster);
+          const arns: string[] = listed.flatMap((p) => p.serviceArns ?? []);
+          for (let i = 0; i < arns.length; i += 10) {
+            const batch = arns.slice(i, i + 10);
+            const out = await this.try<any>('ecs', region, 'DescribeServices', { cluster, services: batch }, `services of ECS cluster ${name}`, cluster);
+            for (const f of out?.failures ?? []) {
+              this.record('ecs', region, 'DescribeServices', `service ${f.arn ?? ''} of ECS cluster ${name}`, `${f.reason ?? 'failure'}${f.detail ? `: ${f.detail}` : ''}`, f.arn ?? cluster);
+            }
+            for (const s of out?.services ?? []) {
+              const tds = new Set<string>();
+              if (s.taskDefinition) tds.add(s.taskDefinition);
+              for (const d of s.deployments ?? []) if (d.taskDefinition && (d.status === 'PRIMARY' || d.status === 'ACTIVE')) tds.add(d.taskDefinition);
+              for (const t of s.taskSets ?? []) if (t.taskDefinition && t.status !== 'DRAINING') tds.add(t.taskDefinition);
+              services.push({ serviceArn: s.serviceArn, clusterArn: s.clusterArn ?? cluster, taskDefinitions: [...tds].sort() });
+            }
           }
-          for (const s of out?.services ?? []) {
-            const tds = new Set<string>();
-            if (s.taskDefinition) tds.add(s.taskDefinition);
-            for (const d of s.deployments ?? []) if (d.taskDefinition && (d.status === 'PRIMARY' || d.status === 'ACTIVE')) tds.add(d.taskDefinition);
-            for (const t of s.taskSets ?? []) if (t.taskDefinition && t.status !== 'DRAINING') tds.add(t.taskDefinition);
-            services.push({ serviceArn: s.serviceArn, clusterArn: s.clusterArn ?? cluster, taskDefinitions: [...tds].sort() });
-          }
-        }
-      }),
-    );
-    await definitions;
+        }),
+      );
+    };
+    await Promise.all([readAll(latest), readServices()]);
     // A service may run a revision that is not the family's latest, or one that is INACTIVE.
     const described = new Set(read.map((t: any) => t?.taskDefinition?.taskDefinitionArn));
     await readAll([...new Set(services.flatMap((s) => s.taskDefinitions))].filter((arn) => !described.has(arn)));
