@@ -124,7 +124,7 @@ describe('rolefit scan --aws', () => {
     expect(files).toEqual(new Set([roleArn('web-exec'), roleArn('ci-deployer'), roleArn('pod-exec'), tdArn(HOME, 'worker', 1), tdArn(OTHER, 'batch', 1)]));
     expect(live.findings.every((f) => f.location.line === 1 && f.location.column === 1)).toBe(true);
     const text = await run(['scan', ...LIVE]);
-    expect(text.stdout).toMatch(new RegExp(`^${roleArn('ci-deployer')}\\n  1:1 +error +role ci-deployer allows privilege escalation`, 'm'));
+    expect(text.stdout).toMatch(new RegExp(`^${roleArn('ci-deployer')}\\n +error +role ci-deployer allows privilege escalation`, 'm'));
     expect(text.code).toBe(1);
   });
 
@@ -145,7 +145,7 @@ describe('rolefit scan --aws', () => {
     expect(web.workloads).toEqual(expect.arrayContaining([tdArn(HOME, 'web', 1), tdArn(HOME, 'web', 2)]));
     expect(live.roles.find((r) => r.id === roleArn('worker-exec'))!.services).toBeUndefined();
     const text = await run(['scan', ...LIVE]);
-    expect(text.stdout).toContain(`Least-privilege policy for execution role web-exec (${roleArn('web-exec')}:1, serves 1 running ECS service):`);
+    expect(text.stdout).toContain(`Least-privilege policy for execution role web-exec (${roleArn('web-exec')}, serves 1 running ECS service):`);
   });
 
   it('resolves AWS managed policies the dump lacks from the snapshot, else with GetPolicy and GetPolicyVersion', async () => {
@@ -236,6 +236,11 @@ describe('rolefit scan --aws', () => {
     expect(strip(live.stdout)).toEqual(strip(files.stdout));
     expect(strip(live.stdout).decision).toBe('allowed');
     expect(new Set(proxy.operations())).toEqual(new Set(['sts:GetCallerIdentity', 'iam:GetAccountAuthorizationDetails']));
+    // In text, statements and the role are named by their ARNs, not as "ARN:1:1" positions in a file.
+    const text = await run(['explain', '--aws', 'web-exec', ...ask.slice(0, -2)]);
+    expect(text.stdout).toContain(`\n  role web-exec (${roleArn('web-exec')})\n`);
+    expect(text.stdout).toMatch(new RegExp(`^${roleArn('web-exec')}  Allow statement "Secrets" of inline policy web-extra`, 'm'));
+    expect(text.stdout).not.toContain(':1:1');
   });
 
   it('honours AWS_ENDPOINT_URL_<SERVICE> over AWS_ENDPOINT_URL', async () => {
@@ -326,6 +331,8 @@ describe('a live scan under real conditions', () => {
     ]);
     expect(incomplete.every((f) => f.severity === 'warning')).toBe(true);
     expect(incomplete[0].location.file).toMatch(/^arn:aws:ecs:us-east-1:123456789012:cluster\/prod$/);
+    // A region-wide list that failed is located at the ARN pattern of what it lists: never a path that could be a file.
+    expect(incomplete[1].location.file).toBe(`arn:aws:eks:${OTHER}:${ACCOUNT}:*`);
     expect(live.summary.partial).toBe(true);
     // The rest was read: the findings of the roles and task definitions are there.
     expect(live.findings.filter((f) => f.rule !== 'incomplete-scan').length).toBe(fileReport.findings.length);

@@ -9,7 +9,7 @@
 // not fit.
 import { createHash } from 'node:crypto';
 import type { Severity } from '../model.js';
-import { where, plural } from './words.js';
+import { isArnLocation, where, plural } from './words.js';
 import { INPUT_ERROR_ID, ruleDocUrl } from './links.js';
 import type { Finding, FindingLocation, InputErrorEntry, Report } from './types.js';
 
@@ -88,8 +88,12 @@ function inputErrorAnnotation(e: InputErrorEntry): Annotation {
   return { command: 'error', location: e.location, title: `rolefit ${INPUT_ERROR_ID}`, message: `input error: ${e.message}` };
 }
 
-/** `::error file=…,line=…,col=…,title=…::message`; a location with no file annotates the run. */
+/**
+ * `::error file=…,line=…,col=…,title=…::message`; a location with no file annotates the run, and so
+ * does a live one (an ARN is no file of the repository), with the ARN leading the message.
+ */
 export function annotationCommand(a: Annotation): string {
+  if (isArnLocation(a.location)) return `::${a.command} title=${escapeProperty(a.title)}::${escapeData(`${a.location.file}: ${a.message}`)}`;
   const props = a.location.file
     ? [`file=${escapeProperty(a.location.file)}`, `line=${a.location.line}`, `col=${a.location.column}`, `title=${escapeProperty(a.title)}`]
     : [`title=${escapeProperty(a.title)}`];

@@ -2,6 +2,7 @@
 // least-privilege policy of each execution role with findings, and a summary line.
 import type { Colors } from './color.js';
 import type { Finding, Report } from './types.js';
+import { isArnLocation } from './words.js';
 
 export function formatText(report: Report, c: Colors): string {
   const out: string[] = [];
@@ -19,7 +20,8 @@ export function formatText(report: Report, c: Colors): string {
   for (const [file, list] of byFile) {
     out.push(c.underline(file));
     for (const f of list) {
-      const pos = `${f.location.line}:${f.location.column}`.padEnd(8);
+      // A live finding is at its ARN, the heading: no position within it to show.
+      const pos = (isArnLocation(f.location) ? '' : `${f.location.line}:${f.location.column}`).padEnd(8);
       const sev = sevColor[f.severity](f.severity.padEnd(7));
       out.push(`  ${c.dim(pos)} ${sev} ${f.message}  ${c.dim(`[${f.rule}]`)}`);
     }
@@ -31,7 +33,7 @@ export function formatText(report: Report, c: Colors): string {
     // A role that is also the task role keeps the application's permissions: these are only the agent's.
     const heading = r.kind === 'execution-and-task-role' ? `What the ECS agent needs from role ${r.name} (also the task role: keep the application's own permissions beside it)` : `Least-privilege policy for ${r.kind === 'pod-execution-role' ? 'pod execution' : 'execution'} role ${r.name}`;
     const live = r.services?.length ? `, serves ${r.services.length} running ECS service${r.services.length === 1 ? '' : 's'}` : '';
-    out.push(c.bold(heading) + c.dim(` (${r.location.file}:${r.location.line}${live})`) + ':');
+    out.push(c.bold(heading) + c.dim(` (${isArnLocation(r.location) ? r.location.file : `${r.location.file}:${r.location.line}`}${live})`) + ':');
     out.push(JSON.stringify(r.suggestedPolicy, null, 2));
     if (r.incomplete.length) out.push(c.dim(`(incomplete: ${r.incomplete.join('; ')})`));
     out.push('');
