@@ -50,11 +50,29 @@ describe('collected inventory files', () => {
     const report = scanInventory({ ...base, incomplete: [{ operation: 'eks:ListClusters', region: 'eu-west-1', missing: 'EKS clusters', error: 'AccessDeniedException: denied' }] });
     const f = report.findings.filter((x) => x.rule === 'incomplete-scan');
     expect(f).toEqual([
-      expect.objectContaining({ severity: 'warning', message: 'could not read EKS clusters in eu-west-1: eks:ListClusters failed: AccessDeniedException: denied; findings that depend on it are missing' }),
+      expect.objectContaining({ severity: 'warning', message: 'could not read EKS clusters in eu-west-1: eks:ListClusters failed: AccessDeniedException: denied; the scanner needs eks:ListClusters (the read-only policy in the README); findings that depend on it are missing' }),
     ]);
     expect(f[0].location).toMatchObject({ file: 'inventory.json', line: expect.any(Number) });
     expect(f[0].location.line).toBeGreaterThan(30);
     expect(report.summary.partial).toBe(true);
+  });
+
+  it('says which permission a denied call needs, and what a denied IAM read leaves unchecked', () => {
+    const denied = 'AccessDenied: User: arn:aws:sts::111122223333:assumed-role/audit/rolefit-scan is not authorized to perform: iam:GetAccountAuthorizationDetails on resource: *';
+    const report = scanInventory({
+      ...base,
+      authorizationDetails: { RoleDetailList: [], Policies: [] },
+      incomplete: [
+        { operation: 'iam:GetAccountAuthorizationDetails', missing: 'IAM roles and policies', error: denied },
+        { operation: 'ecs:ListServices', region: 'eu-west-1', resource: 'arn:aws:ecs:eu-west-1:111122223333:cluster/prod', missing: 'services of ECS cluster prod', error: 'AccessDeniedException: not authorized' },
+        { operation: 'eks:ListClusters', region: 'eu-west-1', missing: 'EKS clusters', error: 'Error: getaddrinfo ENOTFOUND eks.eu-west-1.amazonaws.com' },
+      ],
+    });
+    expect(report.findings.filter((x) => x.rule === 'incomplete-scan').map((f) => f.message)).toEqual([
+      `could not read IAM roles and policies: iam:GetAccountAuthorizationDetails failed: ${denied}; the scanner needs iam:GetAccountAuthorizationDetails (the read-only policy in the README); roles not read are not analysed, and the workloads that name them report them as unresolved references`,
+      'could not read services of ECS cluster prod in eu-west-1: ecs:ListServices failed: AccessDeniedException: not authorized; the scanner needs ecs:ListServices (the read-only policy in the README); findings that depend on it are missing',
+      'could not read EKS clusters in eu-west-1: eks:ListClusters failed: Error: getaddrinfo ENOTFOUND eks.eu-west-1.amazonaws.com; findings that depend on it are missing',
+    ]);
   });
 
   it('refuses a format version it does not know, with the line', () => {

@@ -166,11 +166,25 @@ export function readCollected(root: Node, file: string): Inventory {
     inv.diagnostics.push({
       rule: 'incomplete-scan',
       severity: 'warning',
-      message: `could not read ${missing}${region ? ` in ${region}` : ''}: ${operation} failed: ${error}; findings that depend on it are missing`,
+      message: `could not read ${missing}${region ? ` in ${region}` : ''}: ${operation} failed: ${error}${consequence(operation, error)}`,
       loc: e.loc,
     });
   }
   return inv;
+}
+
+/** An error that says the caller may not make the call (the action is the operation's own name). */
+const DENIED = /^(AccessDenied\w*|UnauthorizedOperation|Unauthorized\w*Exception)\b|is not authorized to perform/;
+
+/** What a failed call means for the user: the permission to add, and what is left unchecked. */
+function consequence(operation: string, error: string): string {
+  const grant = DENIED.test(error) && /^[a-z0-9-]+:[A-Za-z]+$/.test(operation) ? `; the scanner needs ${operation} (the read-only policy in the README)` : '';
+  // Without the roles, each workload's role is an unresolved reference: say so once, here.
+  const effect =
+    operation === 'iam:GetAccountAuthorizationDetails'
+      ? '; roles not read are not analysed, and the workloads that name them report them as unresolved references'
+      : '; findings that depend on it are missing';
+  return grant + effect;
 }
 
 function val(n: Node | undefined, key: string): Val | undefined {
