@@ -79,3 +79,26 @@ describe('live findings (located at ARNs) in every format', () => {
     expect(out).toContain(`Least-privilege policy for execution role app-exec (${ROLE}):`);
   });
 });
+
+describe('the summary of a partial result', () => {
+  const partial = (): Report => {
+    const r = report([finding({ rule: 'incomplete-scan', severity: 'warning', location: { file: 'arn:aws:eks:eu-west-1:111122223333:*', line: 1, column: 1 } })]);
+    const role = (name: string, incomplete: string[]) => ({ id: `arn:aws:iam::111122223333:role/${name}`, name, incomplete }) as unknown as RoleReport;
+    r.roles = [role('pod-exec', ['the images of the pods of Fargate profile web are not known']), role('web-exec', [])];
+    r.summary.partial = true;
+    return r;
+  };
+
+  it('says why: reads that failed, roles whose needs are not fully known (named)', () => {
+    const text = formatText(partial(), colors(false));
+    expect(text).toMatch(/ — partial result: 1 read of the account failed \(incomplete-scan\); the needs of 1 role are not fully known \(pod-exec\)\n/);
+    expect(formatGithub(partial())).toContain('(partial result: 1 read of the account failed (incomplete-scan); the needs of 1 role are not fully known (pod-exec))');
+  });
+
+  it('names at most three roles', () => {
+    const r = partial();
+    r.findings = [];
+    r.roles = ['a', 'b', 'c', 'd', 'e'].map((name) => ({ id: name, name, incomplete: ['x'] }) as unknown as RoleReport);
+    expect(formatText(r, colors(false))).toContain(' — partial result: the needs of 5 roles are not fully known (a, b, c and 2 more)\n');
+  });
+});

@@ -2,7 +2,7 @@
 // least-privilege policy of each execution role with findings, and a summary line.
 import type { Colors } from './color.js';
 import type { Finding, Report } from './types.js';
-import { isArnLocation } from './words.js';
+import { isArnLocation, partialNote } from './words.js';
 
 export function formatText(report: Report, c: Colors): string {
   const out: string[] = [];
@@ -44,7 +44,7 @@ export function formatText(report: Report, c: Colors): string {
   const scope = `${s.files} file${s.files === 1 ? '' : 's'}, ${s.roles} role${s.roles === 1 ? '' : 's'}, ${s.workloads} workload${s.workloads === 1 ? '' : 's'}`;
   const input = s.inputErrors ? c.red(`; ${s.inputErrors} input error${s.inputErrors === 1 ? '' : 's'}`) : '';
   const suppressed = report.suppressed.length ? c.dim(` (${report.suppressed.length} suppressed)`) : '';
-  out.push(`${problems} in ${scope}${suppressed}${input}${s.partial ? c.yellow(' — partial result') : ''}`);
+  out.push(`${problems} in ${scope}${suppressed}${input}${s.partial ? c.yellow(` — ${partialNote(report)}`) : ''}`);
   const rules = [...new Set(report.findings.map((f) => f.rule))].sort();
   if (rules.length) out.push(c.dim(`Rule documentation: ${rules.map((r) => `docs/rules/${r}.md`).join(', ')}`));
   return out.join('\n') + '\n';

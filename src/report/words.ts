@@ -1,5 +1,5 @@
 // Small pieces of wording the formatters share.
-import type { FindingLocation } from './types.js';
+import type { FindingLocation, Report } from './types.js';
 
 /**
  * A location of a live scan: the ARN of the role, policy, task definition or profile (line 1), not
@@ -17,4 +17,28 @@ export function where(l: FindingLocation): string {
 /** `1 finding`, `2 findings`. */
 export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * Why a result is partial, beside input errors (which the summary counts already): reads of the
+ * account that failed, and the roles whose needs or policies are not fully known (at most three
+ * named; `roles[].incomplete` says why for each).
+ */
+export function partialReasons(report: Report): string[] {
+  const reasons: string[] = [];
+  const failed = [...report.findings, ...report.suppressed].filter((f) => f.rule === 'incomplete-scan').length;
+  if (failed) reasons.push(`${plural(failed, 'read')} of the account failed (incomplete-scan)`);
+  const roles = report.roles.filter((r) => r.incomplete.length > 0).map((r) => r.name);
+  if (roles.length) {
+    const named = roles.length > 3 ? `${roles.slice(0, 3).join(', ')} and ${roles.length - 3} more` : roles.join(', ');
+    reasons.push(`the needs of ${plural(roles.length, 'role')} are not fully known (${named})`);
+  }
+  return reasons;
+}
+
+/** ` — partial result: why` style text after a summary, or '' when the result is complete. */
+export function partialNote(report: Report): string {
+  if (!report.summary.partial) return '';
+  const reasons = partialReasons(report);
+  return reasons.length ? `partial result: ${reasons.join('; ')}` : 'partial result';
 }
