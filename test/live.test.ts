@@ -383,6 +383,10 @@ describe('a live scan under real conditions', () => {
     const rejected = await run(['scan', '--aws']);
     expect(rejected).toMatchObject({ code: 2, stdout: '' });
     expect(rejected.stderr).toBe('rolefit: AWS credentials: InvalidClientTokenId: The security token included in the request is invalid.\n');
+    // The same answer in an opt-in region the account has not enabled: the message asks about that.
+    const optIn = await run(['scan', '--aws', '--region', 'af-south-1']);
+    expect(optIn).toMatchObject({ code: 2, stdout: '' });
+    expect(optIn.stderr).toBe('rolefit: AWS credentials: InvalidClientTokenId: The security token included in the request is invalid. (read in af-south-1, an opt-in region: is it enabled for the account?)\n');
     proxy.faults = [];
     const missing = await run(['scan', '--aws'], awsEnv({ AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined }));
     expect(missing.code).toBe(2);
@@ -390,6 +394,29 @@ describe('a live scan under real conditions', () => {
     expect(missing.stderr).toMatch(/^rolefit: AWS credentials: CredentialsProviderError: .+\n$/);
     const noRegion = await run(['scan', '--aws'], awsEnv({ AWS_REGION: undefined }));
     expect(noRegion).toMatchObject({ code: 2, stderr: 'rolefit: no AWS region: pass --region, set AWS_REGION, or set a region in the profile\n' });
+  });
+
+  it('reports a region the credentials are not valid in (an opt-in region not enabled) as incomplete, and scans the others', async () => {
+    // AWS answers every call in a disabled region as if the credentials were invalid.
+    proxy.faults = [
+      (req) => {
+        if (!req.headers.authorization?.includes(`/${OTHER}/`)) return undefined;
+        const message = 'The security token included in the request is invalid.';
+        return req.operation.startsWith('ecs:') ? jsonError('UnrecognizedClientException', message) : restError('UnrecognizedClientException', message);
+      },
+    ];
+    const r = await run(['scan', ...LIVE, '--format', 'json', '--fail-on', 'none']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const live = JSON.parse(r.stdout) as Report;
+    const incomplete = live.findings.filter((f) => f.rule === 'incomplete-scan');
+    expect(incomplete.length).toBeGreaterThan(0);
+    for (const f of incomplete) {
+      expect(f.message).toMatch(new RegExp(`in ${OTHER}: .* failed: UnrecognizedClientException: The security token included in the request is invalid\\. \\(the same credentials work in ${HOME}: is ${OTHER} enabled for the account\\?\\)`));
+    }
+    // us-east-1 was read: its task definitions are there.
+    expect(live.roles.find((x) => x.id === roleArn('web-exec'))!.workloads).toContain(tdArn(HOME, 'web', 2));
+    expect(live.summary.partial).toBe(true);
   });
 
   it('stops with exit 2 and one message, no stack trace, when the credentials expire in the middle of the scan', async () => {

@@ -48,6 +48,19 @@ function errorText(e: unknown): string {
   return message && message !== code ? `${code}: ${message}` : code;
 }
 
+/**
+ * What AWS answers for any call in a region the account has not enabled (an opt-in region): the
+ * same codes as for invalid credentials. Once the caller identity was read with these credentials,
+ * they mean "not valid in this region", not "the credentials are bad".
+ */
+const REGION_REJECTIONS = new Set(['UnrecognizedClientException', 'InvalidClientTokenId', 'AuthFailure']);
+
+/** The commercial regions enabled in every account (those launched before 20 March 2019); later ones are opt-in. */
+const ENABLED_BY_DEFAULT = new Set([
+  'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'ca-central-1', 'sa-east-1', 'eu-west-1', 'eu-west-2', 'eu-west-3', 'eu-central-1', 'eu-north-1',
+  'ap-south-1', 'ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3', 'ap-southeast-1', 'ap-southeast-2',
+]);
+
 function isCredentialError(e: unknown): boolean {
   const err = e as { name?: string; Code?: string };
   return CREDENTIAL_ERRORS.has(err?.name ?? '') || CREDENTIAL_ERRORS.has(err?.Code ?? '');
@@ -151,6 +164,8 @@ class Collector {
   private readonly progress: (line: string) => void;
   /** The account read, once the caller identity is known. */
   private account = { partition: 'aws', id: '' };
+  /** The region the caller identity was read in: the credentials are known to work there. */
+  private home?: string;
 
   constructor(
     private readonly clients: Clients,
@@ -174,10 +189,21 @@ class Collector {
     } catch (e) {
       if (e instanceof ReadOnlyViolation) throw e; // a bug of ours, never a partial result
       if (this.fatal) throw this.fatal;
+      if (this.rejectedRegion(e, service, region)) {
+        this.record(service, region, operation, missing, `${errorText(e)} (the same credentials work in ${this.home}: is ${region} enabled for the account?)`, resource);
+        return undefined;
+      }
       if (isCredentialError(e)) throw (this.fatal = new LiveScanError(`AWS credentials were rejected: ${errorText(e)}`));
       this.record(service, region, operation, missing, errorText(e), resource);
       return undefined;
     }
+  }
+
+  /** Credentials refused in a regional service of one region though they worked in the home region. */
+  private rejectedRegion(e: unknown, service: Service, region: string | undefined): region is string {
+    const err = e as { name?: string; Code?: string };
+    const code = err?.Code ?? err?.name ?? '';
+    return REGION_REJECTIONS.has(code) && service !== 'iam' && region !== undefined && this.home !== undefined && region !== this.home;
   }
 
   /** Records what could not be read (IAM is global: no region). */
@@ -220,6 +246,7 @@ class Collector {
   async run(): Promise<CollectResult> {
     const { partition, account, region: home } = await this.identity();
     this.account = { partition, id: account };
+    this.home = home;
     const regions = await this.regions(home);
     this.progress(`account ${account} (${partition}), regions ${regions.join(', ')}`);
     const taskDefinitions: unknown[] = [];
@@ -271,8 +298,10 @@ class Collector {
     try {
       id = await this.clients.call('sts', region, 'GetCallerIdentity');
     } catch (e) {
+      const optIn = /^[a-z]{2}-[a-z]+-\d$/.test(region) && !ENABLED_BY_DEFAULT.has(region);
+      const hint = optIn && REGION_REJECTIONS.has((e as { name?: string })?.name ?? '') ? ` (read in ${region}, an opt-in region: is it enabled for the account?)` : '';
       throw new LiveScanError(
-        isCredentialError(e) ? `AWS credentials: ${errorText(e)}` : `cannot read the caller identity (sts:GetCallerIdentity): ${errorText(e)}`,
+        isCredentialError(e) ? `AWS credentials: ${errorText(e)}${hint}` : `cannot read the caller identity (sts:GetCallerIdentity): ${errorText(e)}`,
       );
     }
     const arn = parseArn(id.Arn ?? '');
