@@ -342,6 +342,20 @@ describe('a live scan under real conditions', () => {
     expect((await run(['scan', ...LIVE])).stdout).toMatch(/partial result/);
   });
 
+  it('reports a denied GetAccountAuthorizationDetails as incomplete-scan naming the permission, and reads the workloads', async () => {
+    const denied = `User: arn:aws:sts::${ACCOUNT}:assumed-role/audit/rolefit-scan is not authorized to perform: iam:GetAccountAuthorizationDetails on resource: *`;
+    proxy.faults = [(req) => (req.operation === 'iam:GetAccountAuthorizationDetails' ? queryError('AccessDenied', denied) : undefined)];
+    const live = await scanJson(LIVE);
+    const incomplete = live.findings.filter((f) => f.rule === 'incomplete-scan');
+    expect(incomplete.map((f) => [f.location.file, f.message])).toEqual([
+      [
+        `arn:aws:iam::${ACCOUNT}:*`,
+        `could not read IAM roles and policies: iam:GetAccountAuthorizationDetails failed: AccessDenied: ${denied}; the scanner needs iam:GetAccountAuthorizationDetails (the read-only policy in the README); roles not read are not analysed, and the workloads that name them report them as unresolved references`,
+      ],
+    ]);
+    expect(live.summary).toMatchObject({ roles: 0, workloads: 4, partial: true });
+  });
+
   it('reports a cluster deleted while it is read as incomplete-scan', async () => {
     proxy.faults = [(req) => (req.operation === 'eks:DescribeCluster' ? restError('ResourceNotFoundException', 'No cluster found for name: prod.', 404) : undefined)];
     const live = await scanJson(LIVE);
