@@ -245,6 +245,16 @@ describe('rolefit scan --aws', () => {
     expect(text.stdout).not.toContain(':1:1');
   });
 
+  it('explain --aws stops with the reason, not "role not found", when IAM could not be read', async () => {
+    const denied = `User: arn:aws:sts::${ACCOUNT}:assumed-role/audit/rolefit-scan is not authorized to perform: iam:GetAccountAuthorizationDetails on resource: *`;
+    proxy.faults = [(req) => (req.operation === 'iam:GetAccountAuthorizationDetails' ? queryError('AccessDenied', denied) : undefined)];
+    const r = await run(['explain', '--aws', 'web-exec', '--action', 's3:GetObject', '--resource', 'arn:aws:s3:::b/k']);
+    expect(r).toMatchObject({ code: 2, stdout: '' });
+    expect(r.stderr).toBe(
+      `rolefit: cannot explain a role of the account: could not read IAM roles and policies: iam:GetAccountAuthorizationDetails failed: AccessDenied: ${denied}; the scanner needs iam:GetAccountAuthorizationDetails (the read-only policy in the README)\n`,
+    );
+  });
+
   it('honours AWS_ENDPOINT_URL_<SERVICE> over AWS_ENDPOINT_URL', async () => {
     const perService = Object.fromEntries(['STS', 'IAM', 'ECS', 'EKS'].map((s) => [`AWS_ENDPOINT_URL_${s}`, proxy.url]));
     const live = await scanJson(LIVE, awsEnv({ AWS_ENDPOINT_URL: 'http://127.0.0.1:9', ...perService }));
