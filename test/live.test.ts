@@ -375,6 +375,15 @@ describe('a live scan under real conditions', () => {
     expect(live.summary.partial).toBe(true);
   });
 
+  it('reports a service endpoint that does not resolve as incomplete-scan per region, and reads the rest', async () => {
+    const env = awsEnv({ AWS_ENDPOINT_URL_EKS: 'http://eks.rolefit-test.invalid', AWS_MAX_ATTEMPTS: '2' });
+    const live = await scanJson(LIVE, env);
+    expect(live.findings.filter((f) => f.rule === 'incomplete-scan').map((f) => [f.location.file, f.message.replace(/failed: .*ENOTFOUND.*?;/, 'failed: ENOTFOUND;')])).toEqual(
+      [HOME, OTHER].map((region) => [`arn:aws:eks:${region}:${ACCOUNT}:*`, `could not read EKS clusters in ${region}: eks:ListClusters failed: ENOTFOUND; findings that depend on it are missing`]).sort(),
+    );
+    expect(live.summary).toMatchObject({ roles: 6, workloads: 4, partial: true });
+  });
+
   it('follows IsTruncated across IAM pages, however few items a page holds', async () => {
     let pages = 0;
     proxy.faults = [
