@@ -75,6 +75,35 @@ describe('collected inventory files', () => {
     ]);
   });
 
+  it('reports no privilege escalation on service-linked roles, whose policies only AWS can change', () => {
+    const slr = 'arn:aws:iam::111122223333:role/aws-service-role/sso.amazonaws.com/AWSServiceRoleForSSO';
+    const report = scanInventory({
+      ...base,
+      authorizationDetails: {
+        ...base.authorizationDetails,
+        RoleDetailList: [
+          ...base.authorizationDetails.RoleDetailList,
+          {
+            Path: '/aws-service-role/sso.amazonaws.com/',
+            RoleName: 'AWSServiceRoleForSSO',
+            Arn: slr,
+            AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'sso.amazonaws.com' }, Action: 'sts:AssumeRole' }] },
+            AttachedManagedPolicies: [{ PolicyName: 'AWSSSOServiceRolePolicy', PolicyArn: 'arn:aws:iam::aws:policy/aws-service-role/AWSSSOServiceRolePolicy' }],
+          },
+          {
+            RoleName: 'admin',
+            Arn: 'arn:aws:iam::111122223333:role/admin',
+            AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'sts:AssumeRole' }] },
+            AttachedManagedPolicies: [{ PolicyName: 'AdministratorAccess', PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' }],
+          },
+        ],
+      },
+    });
+    expect(report.findings.filter((f) => f.role?.id === slr)).toEqual([]);
+    // A role of the account's own still is reported.
+    expect(report.findings.filter((f) => f.rule === 'privilege-escalation').map((f) => f.role?.name)).toEqual(['admin']);
+  });
+
   it('refuses a format version it does not know, with the line', () => {
     const report = scanInventory({ rolefitInventory: 2, taskDefinitions: base.taskDefinitions });
     expect(report.findings.map((f) => [f.rule, f.location.line, f.message])).toEqual([
