@@ -102,3 +102,17 @@ describe('the summary of a partial result', () => {
     expect(formatText(r, colors(false))).toContain(' — partial result: the needs of 5 roles are not fully known (a, b, c and 2 more)\n');
   });
 });
+
+describe('the scope of a live scan in the summary', () => {
+  it('counts roles and workloads "of the account", not "in 0 files"', () => {
+    const r = live();
+    r.findings = r.findings.slice(0, 2);
+    r.summary = { ...r.summary, files: 0, findings: 2, errors: 1, warnings: 1 };
+    expect(formatText(r, colors(false))).toContain('2 findings (1 error, 1 warning, 0 notes) in 1 role, 1 workload of the account\n');
+    expect(formatGithub(r)).toContain('rolefit: 2 findings (1 error, 1 warning, 0 notes) in 1 role, 1 task definition of the account\n');
+    // A file scan keeps its file count, even of 0 files.
+    const files = report([]);
+    files.summary.files = 0;
+    expect(formatText(files, colors(false))).toContain('no findings in 0 files, 1 role, 1 workload\n');
+  });
+});

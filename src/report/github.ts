@@ -9,7 +9,7 @@
 // not fit.
 import { createHash } from 'node:crypto';
 import type { Severity } from '../model.js';
-import { isArnLocation, partialNote, where, plural } from './words.js';
+import { isArnLocation, isLiveReport, partialNote, where, plural } from './words.js';
 import { INPUT_ERROR_ID, ruleDocUrl } from './links.js';
 import type { Finding, FindingLocation, InputErrorEntry, Report } from './types.js';
 
@@ -164,5 +164,7 @@ function summaryLine(report: Report): string {
   const s = report.summary;
   const found = s.findings === 0 ? 'no findings' : `${plural(s.findings, 'finding')} (${plural(s.errors, 'error')}, ${plural(s.warnings, 'warning')}, ${plural(s.notes, 'note')})`;
   const input = s.inputErrors ? `; ${plural(s.inputErrors, 'input error')}` : '';
-  return `rolefit: ${found} in ${plural(s.files, 'file')}, ${plural(s.roles, 'role')}, ${plural(s.workloads, 'task definition')}${input}${s.partial ? ` (${partialNote(report)})` : ''}`;
+  const counted = `${plural(s.roles, 'role')}, ${plural(s.workloads, 'task definition')}`;
+  const scope = isLiveReport(report) ? `${counted} of the account` : `${plural(s.files, 'file')}, ${counted}`;
+  return `rolefit: ${found} in ${scope}${input}${s.partial ? ` (${partialNote(report)})` : ''}`;
 }

@@ -2,7 +2,7 @@
 // least-privilege policy of each execution role with findings, and a summary line.
 import type { Colors } from './color.js';
 import type { Finding, Report } from './types.js';
-import { isArnLocation, partialNote } from './words.js';
+import { isArnLocation, isLiveReport, partialNote } from './words.js';
 
 export function formatText(report: Report, c: Colors): string {
   const out: string[] = [];
@@ -41,7 +41,8 @@ export function formatText(report: Report, c: Colors): string {
   const s = report.summary;
   const parts = [`${s.errors} error${s.errors === 1 ? '' : 's'}`, `${s.warnings} warning${s.warnings === 1 ? '' : 's'}`, `${s.notes} note${s.notes === 1 ? '' : 's'}`];
   const problems = s.findings === 0 ? c.green('no findings') : `${s.findings} finding${s.findings === 1 ? '' : 's'} (${parts.join(', ')})`;
-  const scope = `${s.files} file${s.files === 1 ? '' : 's'}, ${s.roles} role${s.roles === 1 ? '' : 's'}, ${s.workloads} workload${s.workloads === 1 ? '' : 's'}`;
+  const counted = `${s.roles} role${s.roles === 1 ? '' : 's'}, ${s.workloads} workload${s.workloads === 1 ? '' : 's'}`;
+  const scope = isLiveReport(report) ? `${counted} of the account` : `${s.files} file${s.files === 1 ? '' : 's'}, ${counted}`;
   const input = s.inputErrors ? c.red(`; ${s.inputErrors} input error${s.inputErrors === 1 ? '' : 's'}`) : '';
   const suppressed = report.suppressed.length ? c.dim(` (${report.suppressed.length} suppressed)`) : '';
   out.push(`${problems} in ${scope}${suppressed}${input}${s.partial ? c.yellow(` — ${partialNote(report)}`) : ''}`);

@@ -39,3 +39,8 @@ export function partialNote(report: Report): string {
   const reasons = partialReasons(report);
   return reasons.length ? `partial result: ${reasons.join('; ')}` : 'partial result';
 }
+
+/** A report of a live scan: no file read, its findings and roles at ARNs. */
+export function isLiveReport(report: Report): boolean {
+  return report.summary.files === 0 && [...report.findings, ...report.suppressed, ...report.roles].some((x) => isArnLocation(x.location));
+}
