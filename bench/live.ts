@@ -90,7 +90,18 @@ interface Run {
 
 function scanOnce(label: string, args: string[], proxy: AwsProxy): Promise<Run> {
   proxy.requests.length = 0;
-  const env: NodeJS.ProcessEnv = { ...process.env, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_REGION: REGION, AWS_ENDPOINT_URL: proxy.url, AWS_EC2_METADATA_DISABLED: 'true' };
+  // Only the emulator's credentials and endpoint: a profile or endpoint of the user's own (AWS_PROFILE
+  // would take precedence over the keys) must not reach the scan.
+  const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_')));
+  Object.assign(env, {
+    AWS_ACCESS_KEY_ID: 'testing',
+    AWS_SECRET_ACCESS_KEY: 'testing',
+    AWS_REGION: REGION,
+    AWS_ENDPOINT_URL: proxy.url,
+    AWS_CONFIG_FILE: '/dev/null',
+    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+    AWS_EC2_METADATA_DISABLED: 'true',
+  });
   const started = process.hrtime.bigint();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [ROLEFIT_BIN, 'scan', '--aws', ...args, '--format', 'json', '--fail-on', 'none'], { cwd: REPO, env });

@@ -50,11 +50,58 @@ describe('collected inventory files', () => {
     const report = scanInventory({ ...base, incomplete: [{ operation: 'eks:ListClusters', region: 'eu-west-1', missing: 'EKS clusters', error: 'AccessDeniedException: denied' }] });
     const f = report.findings.filter((x) => x.rule === 'incomplete-scan');
     expect(f).toEqual([
-      expect.objectContaining({ severity: 'warning', message: 'could not read EKS clusters in eu-west-1: eks:ListClusters failed: AccessDeniedException: denied; findings that depend on it are missing' }),
+      expect.objectContaining({ severity: 'warning', message: 'could not read EKS clusters in eu-west-1: eks:ListClusters failed: AccessDeniedException: denied; the scanner needs eks:ListClusters (the read-only policy in the README); findings that depend on it are missing' }),
     ]);
     expect(f[0].location).toMatchObject({ file: 'inventory.json', line: expect.any(Number) });
     expect(f[0].location.line).toBeGreaterThan(30);
     expect(report.summary.partial).toBe(true);
+  });
+
+  it('says which permission a denied call needs, and what a denied IAM read leaves unchecked', () => {
+    const denied = 'AccessDenied: User: arn:aws:sts::111122223333:assumed-role/audit/rolefit-scan is not authorized to perform: iam:GetAccountAuthorizationDetails on resource: *';
+    const report = scanInventory({
+      ...base,
+      authorizationDetails: { RoleDetailList: [], Policies: [] },
+      incomplete: [
+        { operation: 'iam:GetAccountAuthorizationDetails', missing: 'IAM roles and policies', error: denied },
+        { operation: 'ecs:ListServices', region: 'eu-west-1', resource: 'arn:aws:ecs:eu-west-1:111122223333:cluster/prod', missing: 'services of ECS cluster prod', error: 'AccessDeniedException: not authorized' },
+        { operation: 'eks:ListClusters', region: 'eu-west-1', missing: 'EKS clusters', error: 'Error: getaddrinfo ENOTFOUND eks.eu-west-1.amazonaws.com' },
+      ],
+    });
+    expect(report.findings.filter((x) => x.rule === 'incomplete-scan').map((f) => f.message)).toEqual([
+      `could not read IAM roles and policies: iam:GetAccountAuthorizationDetails failed: ${denied}; the scanner needs iam:GetAccountAuthorizationDetails (the read-only policy in the README); roles not read are not analysed, and the workloads that name them report them as unresolved references`,
+      'could not read services of ECS cluster prod in eu-west-1: ecs:ListServices failed: AccessDeniedException: not authorized; the scanner needs ecs:ListServices (the read-only policy in the README); findings that depend on it are missing',
+      'could not read EKS clusters in eu-west-1: eks:ListClusters failed: Error: getaddrinfo ENOTFOUND eks.eu-west-1.amazonaws.com; findings that depend on it are missing',
+    ]);
+  });
+
+  it('reports no privilege escalation on service-linked roles, whose policies only AWS can change', () => {
+    const slr = 'arn:aws:iam::111122223333:role/aws-service-role/sso.amazonaws.com/AWSServiceRoleForSSO';
+    const report = scanInventory({
+      ...base,
+      authorizationDetails: {
+        ...base.authorizationDetails,
+        RoleDetailList: [
+          ...base.authorizationDetails.RoleDetailList,
+          {
+            Path: '/aws-service-role/sso.amazonaws.com/',
+            RoleName: 'AWSServiceRoleForSSO',
+            Arn: slr,
+            AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'sso.amazonaws.com' }, Action: 'sts:AssumeRole' }] },
+            AttachedManagedPolicies: [{ PolicyName: 'AWSSSOServiceRolePolicy', PolicyArn: 'arn:aws:iam::aws:policy/aws-service-role/AWSSSOServiceRolePolicy' }],
+          },
+          {
+            RoleName: 'admin',
+            Arn: 'arn:aws:iam::111122223333:role/admin',
+            AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'sts:AssumeRole' }] },
+            AttachedManagedPolicies: [{ PolicyName: 'AdministratorAccess', PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' }],
+          },
+        ],
+      },
+    });
+    expect(report.findings.filter((f) => f.role?.id === slr)).toEqual([]);
+    // A role of the account's own still is reported.
+    expect(report.findings.filter((f) => f.rule === 'privilege-escalation').map((f) => f.role?.name)).toEqual(['admin']);
   });
 
   it('refuses a format version it does not know, with the line', () => {
@@ -108,6 +155,33 @@ describe('what a live scan keeps', () => {
     expect(out).toEqual({
       taskDefinition: { taskDefinitionArn: TD, family: 'api', executionRoleArn: ROLE, containerDefinitions: [{ name: 'api', image: 'x', secrets: [{ name: 'DB', valueFrom: 'arn:aws:ssm:eu-west-1:111122223333:parameter/db' }] }] },
     });
+  });
+
+  it('keeps no log driver or FireLens option that may hold a token: only the ones the analysis reads', () => {
+    const SECRET = 'dd-api-key-0123456789';
+    const out = redactTaskDefinition({
+      taskDefinition: {
+        taskDefinitionArn: TD,
+        containerDefinitions: [
+          {
+            name: 'app',
+            image: 'x',
+            logConfiguration: { logDriver: 'awsfirelens', options: { Name: 'datadog', apikey: SECRET, Host: 'http-intake.logs.datadoghq.com' } },
+          },
+          { name: 'splunk', image: 'x', logConfiguration: { logDriver: 'splunk', options: { 'splunk-token': SECRET, 'splunk-url': 'https://splunk' }, secretOptions: [{ name: 'splunk-token', valueFrom: 'arn:aws:ssm:eu-west-1:111122223333:parameter/t' }] } },
+          { name: 'logs', image: 'x', logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': '/ecs/api', 'awslogs-region': 'eu-west-1', 'awslogs-stream-prefix': 'api', 'awslogs-create-group': 'true' } } },
+          { name: 'router', image: 'x', firelensConfiguration: { type: 'fluentbit', options: { 'config-file-type': 's3', 'config-file-value': 'arn:aws:s3:::conf/fb.conf', 'http-token': SECRET } } },
+        ],
+      },
+    });
+    expect(JSON.stringify(out)).not.toContain(SECRET);
+    const containers = (out.taskDefinition as { containerDefinitions: Array<Record<string, unknown>> }).containerDefinitions;
+    expect(containers.map((c) => c.logConfiguration ?? c.firelensConfiguration)).toEqual([
+      { logDriver: 'awsfirelens' },
+      { logDriver: 'splunk', secretOptions: [{ name: 'splunk-token', valueFrom: 'arn:aws:ssm:eu-west-1:111122223333:parameter/t' }] },
+      { logDriver: 'awslogs', options: { 'awslogs-group': '/ecs/api', 'awslogs-region': 'eu-west-1', 'awslogs-stream-prefix': 'api', 'awslogs-create-group': 'true' } },
+      { type: 'fluentbit', options: { 'config-file-type': 's3', 'config-file-value': 'arn:aws:s3:::conf/fb.conf' } },
+    ]);
   });
 });
 

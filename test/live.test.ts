@@ -124,8 +124,10 @@ describe('rolefit scan --aws', () => {
     expect(files).toEqual(new Set([roleArn('web-exec'), roleArn('ci-deployer'), roleArn('pod-exec'), tdArn(HOME, 'worker', 1), tdArn(OTHER, 'batch', 1)]));
     expect(live.findings.every((f) => f.location.line === 1 && f.location.column === 1)).toBe(true);
     const text = await run(['scan', ...LIVE]);
-    expect(text.stdout).toMatch(new RegExp(`^${roleArn('ci-deployer')}\\n  1:1 +error +role ci-deployer allows privilege escalation`, 'm'));
+    expect(text.stdout).toMatch(new RegExp(`^${roleArn('ci-deployer')}\\n +error +role ci-deployer allows privilege escalation`, 'm'));
     expect(text.code).toBe(1);
+    // Pods are never read live: the summary says the result is partial because of that, naming the role.
+    expect(text.stdout).toMatch(/ — partial result: the needs of 1 role are not fully known \(pod-exec\)\n/);
   });
 
   it('takes a baseline of a live scan: its findings are accepted on the next run', async () => {
@@ -145,7 +147,7 @@ describe('rolefit scan --aws', () => {
     expect(web.workloads).toEqual(expect.arrayContaining([tdArn(HOME, 'web', 1), tdArn(HOME, 'web', 2)]));
     expect(live.roles.find((r) => r.id === roleArn('worker-exec'))!.services).toBeUndefined();
     const text = await run(['scan', ...LIVE]);
-    expect(text.stdout).toContain(`Least-privilege policy for execution role web-exec (${roleArn('web-exec')}:1, serves 1 running ECS service):`);
+    expect(text.stdout).toContain(`Least-privilege policy for execution role web-exec (${roleArn('web-exec')}, serves 1 running ECS service):`);
   });
 
   it('resolves AWS managed policies the dump lacks from the snapshot, else with GetPolicy and GetPolicyVersion', async () => {
@@ -236,6 +238,21 @@ describe('rolefit scan --aws', () => {
     expect(strip(live.stdout)).toEqual(strip(files.stdout));
     expect(strip(live.stdout).decision).toBe('allowed');
     expect(new Set(proxy.operations())).toEqual(new Set(['sts:GetCallerIdentity', 'iam:GetAccountAuthorizationDetails']));
+    // In text, statements and the role are named by their ARNs, not as "ARN:1:1" positions in a file.
+    const text = await run(['explain', '--aws', 'web-exec', ...ask.slice(0, -2)]);
+    expect(text.stdout).toContain(`\n  role web-exec (${roleArn('web-exec')})\n`);
+    expect(text.stdout).toMatch(new RegExp(`^${roleArn('web-exec')}  Allow statement "Secrets" of inline policy web-extra`, 'm'));
+    expect(text.stdout).not.toContain(':1:1');
+  });
+
+  it('explain --aws stops with the reason, not "role not found", when IAM could not be read', async () => {
+    const denied = `User: arn:aws:sts::${ACCOUNT}:assumed-role/audit/rolefit-scan is not authorized to perform: iam:GetAccountAuthorizationDetails on resource: *`;
+    proxy.faults = [(req) => (req.operation === 'iam:GetAccountAuthorizationDetails' ? queryError('AccessDenied', denied) : undefined)];
+    const r = await run(['explain', '--aws', 'web-exec', '--action', 's3:GetObject', '--resource', 'arn:aws:s3:::b/k']);
+    expect(r).toMatchObject({ code: 2, stdout: '' });
+    expect(r.stderr).toBe(
+      `rolefit: cannot explain a role of the account: could not read IAM roles and policies: iam:GetAccountAuthorizationDetails failed: AccessDenied: ${denied}; the scanner needs iam:GetAccountAuthorizationDetails (the read-only policy in the README)\n`,
+    );
   });
 
   it('honours AWS_ENDPOINT_URL_<SERVICE> over AWS_ENDPOINT_URL', async () => {
@@ -326,11 +343,27 @@ describe('a live scan under real conditions', () => {
     ]);
     expect(incomplete.every((f) => f.severity === 'warning')).toBe(true);
     expect(incomplete[0].location.file).toMatch(/^arn:aws:ecs:us-east-1:123456789012:cluster\/prod$/);
+    // A region-wide list that failed is located at the ARN pattern of what it lists: never a path that could be a file.
+    expect(incomplete[1].location.file).toBe(`arn:aws:eks:${OTHER}:${ACCOUNT}:*`);
     expect(live.summary.partial).toBe(true);
     // The rest was read: the findings of the roles and task definitions are there.
     expect(live.findings.filter((f) => f.rule !== 'incomplete-scan').length).toBe(fileReport.findings.length);
     expect(r.code).toBe(1);
     expect((await run(['scan', ...LIVE])).stdout).toMatch(/partial result/);
+  });
+
+  it('reports a denied GetAccountAuthorizationDetails as incomplete-scan naming the permission, and reads the workloads', async () => {
+    const denied = `User: arn:aws:sts::${ACCOUNT}:assumed-role/audit/rolefit-scan is not authorized to perform: iam:GetAccountAuthorizationDetails on resource: *`;
+    proxy.faults = [(req) => (req.operation === 'iam:GetAccountAuthorizationDetails' ? queryError('AccessDenied', denied) : undefined)];
+    const live = await scanJson(LIVE);
+    const incomplete = live.findings.filter((f) => f.rule === 'incomplete-scan');
+    expect(incomplete.map((f) => [f.location.file, f.message])).toEqual([
+      [
+        `arn:aws:iam::${ACCOUNT}:*`,
+        `could not read IAM roles and policies: iam:GetAccountAuthorizationDetails failed: AccessDenied: ${denied}; the scanner needs iam:GetAccountAuthorizationDetails (the read-only policy in the README); roles not read are not analysed, and the workloads that name them report them as unresolved references`,
+      ],
+    ]);
+    expect(live.summary).toMatchObject({ roles: 0, workloads: 4, partial: true });
   });
 
   it('reports a cluster deleted while it is read as incomplete-scan', async () => {
@@ -340,6 +373,15 @@ describe('a live scan under real conditions', () => {
       [`arn:aws:eks:${HOME}:${ACCOUNT}:cluster/prod`, 'could not read EKS cluster prod in us-east-1: eks:DescribeCluster failed: ResourceNotFoundException: No cluster found for name: prod.; findings that depend on it are missing'],
     ]);
     expect(live.summary.partial).toBe(true);
+  });
+
+  it('reports a service endpoint that does not resolve as incomplete-scan per region, and reads the rest', async () => {
+    const env = awsEnv({ AWS_ENDPOINT_URL_EKS: 'http://eks.rolefit-test.invalid', AWS_MAX_ATTEMPTS: '2' });
+    const live = await scanJson(LIVE, env);
+    expect(live.findings.filter((f) => f.rule === 'incomplete-scan').map((f) => [f.location.file, f.message.replace(/failed: .*ENOTFOUND.*?;/, 'failed: ENOTFOUND;')])).toEqual(
+      [HOME, OTHER].map((region) => [`arn:aws:eks:${region}:${ACCOUNT}:*`, `could not read EKS clusters in ${region}: eks:ListClusters failed: ENOTFOUND; findings that depend on it are missing`]).sort(),
+    );
+    expect(live.summary).toMatchObject({ roles: 6, workloads: 4, partial: true });
   });
 
   it('follows IsTruncated across IAM pages, however few items a page holds', async () => {
@@ -374,6 +416,10 @@ describe('a live scan under real conditions', () => {
     const rejected = await run(['scan', '--aws']);
     expect(rejected).toMatchObject({ code: 2, stdout: '' });
     expect(rejected.stderr).toBe('rolefit: AWS credentials: InvalidClientTokenId: The security token included in the request is invalid.\n');
+    // The same answer in an opt-in region the account has not enabled: the message asks about that.
+    const optIn = await run(['scan', '--aws', '--region', 'af-south-1']);
+    expect(optIn).toMatchObject({ code: 2, stdout: '' });
+    expect(optIn.stderr).toBe('rolefit: AWS credentials: InvalidClientTokenId: The security token included in the request is invalid. (read in af-south-1, an opt-in region: is it enabled for the account?)\n');
     proxy.faults = [];
     const missing = await run(['scan', '--aws'], awsEnv({ AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined }));
     expect(missing.code).toBe(2);
@@ -381,6 +427,49 @@ describe('a live scan under real conditions', () => {
     expect(missing.stderr).toMatch(/^rolefit: AWS credentials: CredentialsProviderError: .+\n$/);
     const noRegion = await run(['scan', '--aws'], awsEnv({ AWS_REGION: undefined }));
     expect(noRegion).toMatchObject({ code: 2, stderr: 'rolefit: no AWS region: pass --region, set AWS_REGION, or set a region in the profile\n' });
+  });
+
+  it('reports a region the credentials are not valid in (an opt-in region not enabled) as incomplete, and scans the others', async () => {
+    // AWS answers every call in a disabled region as if the credentials were invalid.
+    proxy.faults = [
+      (req) => {
+        if (!req.headers.authorization?.includes(`/${OTHER}/`)) return undefined;
+        const message = 'The security token included in the request is invalid.';
+        return req.operation.startsWith('ecs:') ? jsonError('UnrecognizedClientException', message) : restError('UnrecognizedClientException', message);
+      },
+    ];
+    const r = await run(['scan', ...LIVE, '--format', 'json', '--fail-on', 'none']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const live = JSON.parse(r.stdout) as Report;
+    const incomplete = live.findings.filter((f) => f.rule === 'incomplete-scan');
+    expect(incomplete.length).toBeGreaterThan(0);
+    for (const f of incomplete) {
+      expect(f.message).toMatch(new RegExp(`in ${OTHER}: .* failed: UnrecognizedClientException: The security token included in the request is invalid\\. \\(the same credentials work in ${HOME}: is ${OTHER} enabled for the account\\?\\)`));
+    }
+    // us-east-1 was read: its task definitions are there.
+    expect(live.roles.find((x) => x.id === roleArn('web-exec'))!.workloads).toContain(tdArn(HOME, 'web', 2));
+    expect(live.summary.partial).toBe(true);
+  });
+
+  it('stops with exit 2 and one message, no stack trace, when the credentials expire in the middle of the scan', async () => {
+    // Every call after the caller identity is refused; IAM answers last, after the regions have failed.
+    proxy.faults = [
+      async (req) => {
+        if (req.operation === 'sts:GetCallerIdentity') return undefined;
+        if (req.operation.startsWith('iam:')) {
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          return queryError('ExpiredToken', 'The security token included in the request is expired');
+        }
+        if (req.operation.startsWith('ecs:')) return jsonError('ExpiredTokenException', 'The security token included in the request is expired');
+        return restError('ExpiredTokenException', 'The security token included in the request is expired');
+      },
+    ];
+    for (const args of [['scan', ...LIVE], ['collect', ...LIVE, '-o', join(tmp, 'expired.json')]]) {
+      const r = await run(args);
+      expect(r).toMatchObject({ code: 2, stdout: '' });
+      expect(r.stderr).toMatch(/^rolefit: AWS credentials were rejected: (ExpiredToken|ExpiredTokenException): The security token included in the request is expired\n$/);
+    }
   });
 
   it('shows progress on a terminal stderr unless --quiet, and nothing but the report on stdout', async () => {

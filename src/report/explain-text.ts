@@ -3,6 +3,7 @@
 import type { Colors } from './color.js';
 import { policyKindLabel, type ConditionExplanation, type ExplainDecision, type Explanation, type StatementExplanation } from '../explain/explain.js';
 import type { Tri } from '../iam/arn.js';
+import { isArnLocation, where } from './words.js';
 
 const DECISION_WORDS: Record<ExplainDecision, string> = {
   allowed: 'allowed',
@@ -15,7 +16,8 @@ export function formatExplainText(e: Explanation, c: Colors): string {
   const out: string[] = [];
   const decisionColor = { allowed: c.green, denied: c.red, 'not-allowed': c.red, depends: c.yellow }[e.decision];
   out.push(`${c.bold(decisionColor(DECISION_WORDS[e.decision]))}: ${c.bold(e.action)} on ${e.resource}`);
-  if (e.role) out.push(`  role ${e.role.name} (${e.role.arn}) ${c.dim(`${e.role.location.file}:${e.role.location.line}`)}`);
+  // A live role is located at its ARN, shown already.
+  if (e.role) out.push(`  role ${e.role.name} (${e.role.arn})${isArnLocation(e.role.location) ? '' : ` ${c.dim(`${e.role.location.file}:${e.role.location.line}`)}`}`);
   out.push(`  ${e.reason}`);
   if (e.unknownKeys.length > 0) out.push(`  unknown condition keys: ${e.unknownKeys.join(', ')} ${c.dim('(give them with --context KEY=VALUE)')}`);
   for (const i of e.incomplete) out.push(`  ${c.yellow('incomplete')}: ${i}`);
@@ -47,11 +49,11 @@ function verdict(s: StatementExplanation): string {
 }
 
 function statement(s: StatementExplanation, c: Colors): string[] {
-  const where = c.underline(`${s.location.file}:${s.location.line}:${s.location.column}`);
+  const at = c.underline(where(s.location));
   const name = s.sid ? `"${s.sid}"` : `#${s.index + 1}`;
   const policy = s.boundary ? `permissions boundary ${s.policy}` : `${policyKindLabel(s.policyKind)} ${s.policy}`;
   const effect = s.effect === 'Deny' ? c.red('Deny') : c.green('Allow');
-  const lines = [`${where}  ${effect} statement ${name} of ${policy}: ${c.bold(verdict(s))}`];
+  const lines = [`${at}  ${effect} statement ${name} of ${policy}: ${c.bold(verdict(s))}`];
   lines.push(`    ${mark(s.actionMatched, c)} action      ${s.actionWhy}`);
   lines.push(`    ${mark(s.resourceMatched, c)} resource    ${s.resourceWhy}`);
   if (s.conditions.length === 0) lines.push(`    ${mark('yes', c)} conditions  none`);

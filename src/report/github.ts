@@ -9,7 +9,7 @@
 // not fit.
 import { hash128 } from '../hash.js';
 import type { Severity } from '../model.js';
-import { where, plural, printable } from './words.js';
+import { isArnLocation, isLiveReport, partialNote, where, plural, printable } from './words.js';
 import { INPUT_ERROR_ID, ruleDocUrl } from './links.js';
 import type { Finding, FindingLocation, InputErrorEntry, Report } from './types.js';
 
@@ -93,8 +93,12 @@ function annotationText(s: string): string {
   return s.split('\r').map(printable).join('\r');
 }
 
-/** `::error file=…,line=…,col=…,title=…::message`; a location with no file annotates the run. */
+/**
+ * `::error file=…,line=…,col=…,title=…::message`; a location with no file annotates the run, and so
+ * does a live one (an ARN is no file of the repository), with the ARN leading the message.
+ */
 export function annotationCommand(a: Annotation): string {
+  if (isArnLocation(a.location)) return `::${a.command} title=${escapeProperty(a.title)}::${escapeData(`${a.location.file}: ${a.message}`)}`;
   const props = a.location.file
     ? [`file=${escapeProperty(a.location.file)}`, `line=${a.location.line}`, `col=${a.location.column}`, `title=${escapeProperty(a.title)}`]
     : [`title=${escapeProperty(a.title)}`];
@@ -165,5 +169,7 @@ function summaryLine(report: Report): string {
   const s = report.summary;
   const found = s.findings === 0 ? 'no findings' : `${plural(s.findings, 'finding')} (${plural(s.errors, 'error')}, ${plural(s.warnings, 'warning')}, ${plural(s.notes, 'note')})`;
   const input = s.inputErrors ? `; ${plural(s.inputErrors, 'input error')}` : '';
-  return `rolefit: ${found} in ${plural(s.files, 'file')}, ${plural(s.roles, 'role')}, ${plural(s.workloads, 'task definition')}${input}${s.partial ? ' (partial result)' : ''}`;
+  const counted = `${plural(s.roles, 'role')}, ${plural(s.workloads, 'task definition')}`;
+  const scope = isLiveReport(report) ? `${counted} of the account` : `${plural(s.files, 'file')}, ${counted}`;
+  return `rolefit: ${found} in ${scope}${input}${s.partial ? ` (${partialNote(report)})` : ''}`;
 }

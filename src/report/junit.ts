@@ -7,7 +7,7 @@
 // `input-error` whose cases are <error>s (the check could not run), first. classname is
 // `rolefit.<rule>`, which Jenkins shows as package `rolefit`, class `<rule>`.
 import { RULE_METAS } from '../rules/index.js';
-import { where } from './words.js';
+import { isArnLocation, where } from './words.js';
 import { INPUT_ERROR_ID, ruleDocUrl } from './links.js';
 import type { Finding, FindingLocation, Report } from './types.js';
 
@@ -61,7 +61,8 @@ function testsuite(name: string, cases: string[], c: { tests: number; failures: 
 }
 
 function testcase(rule: string, name: string, loc: FindingLocation | null, body: string): string {
-  const at = loc ? ` file="${attr(loc.file)}" line="${loc.line}"` : '';
+  // A live location is an ARN, not a file a test report could link to: the case name carries it.
+  const at = loc && !isArnLocation(loc) ? ` file="${attr(loc.file)}" line="${loc.line}"` : '';
   const open = `    <testcase name="${attr(name)}" classname="rolefit.${attr(rule)}"${at}`;
   return body ? `${open}>\n      ${body}\n    </testcase>\n` : `${open}/>\n`;
 }

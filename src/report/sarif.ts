@@ -9,7 +9,8 @@
 //   request like a finding. Unreadable input is also a tool execution notification and marks the
 //   invocation unsuccessful, which code scanning shows on its tool status page.
 // - Locations are relative to the scan's working directory (the repository root in CI), with
-//   uriBaseId %SRCROOT%; columns count UTF-16 code units, as the parsers do.
+//   uriBaseId %SRCROOT%; columns count UTF-16 code units, as the parsers do. Findings of a live scan
+//   are at ARNs, not in files: a logical location (fullyQualifiedName = the ARN) instead.
 // - partialFingerprints carries our own key (rolefit/v1: the finding's fingerprint, which never
 //   depends on line numbers). primaryLocationLineHash is left to the upload step, which computes it.
 import type { Severity } from '../model.js';
@@ -17,6 +18,7 @@ import { RULE_METAS } from '../rules/index.js';
 import type { RuleMeta } from '../rules/rule.js';
 import { INPUT_ERROR_DOC_URL, INPUT_ERROR_ID, REPOSITORY_URL, ruleDocUrl } from './links.js';
 import type { Finding, FindingLocation, InputErrorEntry, Report, Suppression } from './types.js';
+import { isArnLocation } from './words.js';
 
 export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 /** The partialFingerprints key: bump the version if Finding.fingerprint ever changes meaning. */
@@ -166,13 +168,22 @@ function suppression(s: Suppression | undefined): Json {
   };
 }
 
+/** A file location; a live one (an ARN, no file of the repository) as a logical location. */
 function physicalLocation(loc: FindingLocation): Json {
+  if (isArnLocation(loc)) return { logicalLocations: [logicalLocation(loc.file)] };
   return {
     physicalLocation: {
       artifactLocation: { uri: fileUri(loc.file), uriBaseId: '%SRCROOT%' },
       region: { startLine: loc.line, startColumn: loc.column },
     },
   };
+}
+
+/** An AWS resource by its ARN; its name is what follows the resource type (`role/`, `task-definition/`). */
+function logicalLocation(arn: string): Json {
+  const resource = arn.split(':').slice(5).join(':');
+  const slash = resource.indexOf('/');
+  return { fullyQualifiedName: arn, name: slash < 0 ? resource : resource.slice(slash + 1), kind: 'resource' };
 }
 
 /** A relative path as a URI reference: each segment percent-encoded (spaces, `#`, `%`, `:`). */

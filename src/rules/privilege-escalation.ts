@@ -1,6 +1,7 @@
 // privilege-escalation: grants that let whoever holds the credentials gain more: IAM writes
 // (iam:PassRole, iam:PutRolePolicy, iam:CreatePolicyVersion, …) and sts:AssumeRole on any role.
-// Applies to every role and policy file: no workload is needed to know these are dangerous.
+// Applies to every role and policy file: no workload is needed to know these are dangerous. Not to
+// service-linked roles, which only AWS can change.
 import { display, type Policy } from '../model.js';
 import { grants, type Grant } from '../iam/evaluate.js';
 import type { RoleAnalysis } from '../analyze.js';
@@ -27,6 +28,14 @@ function escalates(g: Grant): boolean {
   if (NOT_ESCALATION.has(a.full)) return false;
   if (a.full === 'iam:PassRole' || a.full === 'sts:AssumeRole') return anyRole(g.resources, g.notResources);
   return a.service === 'iam' && isWriteLevel(a.accessLevel);
+}
+
+/**
+ * A service-linked role (path /aws-service-role/): AWS defines its trust and policies and IAM
+ * refuses to change them, so its grants are nothing the account can fix. A live account has dozens.
+ */
+function isServiceLinked(ra: RoleAnalysis): boolean {
+  return /^arn:[^:]+:iam::[^:]*:role\/aws-service-role\//.test(ra.linked.role.arn);
 }
 
 export const privilegeEscalation: Rule = {
@@ -62,7 +71,7 @@ export const privilegeEscalation: Rule = {
         });
       }
     };
-    for (const ra of analysis.roles) report(ra, ra.grants());
+    for (const ra of analysis.roles) if (!isServiceLinked(ra)) report(ra, ra.grants());
     // Policies no role of the scan carries: standalone files, and managed policies left unattached
     // here (they may be attached elsewhere, or tomorrow).
     const attached = new Set(analysis.roles.flatMap((ra) => ra.linked.identity));

@@ -59,10 +59,14 @@ export function brief(items: string[], max = 5): string {
   return `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
 }
 
-/** `file:line:column`; an object of a live scan (located at its ARN, line 1) by its ARN alone. */
+/** An object of a live scan, located at its ARN (line 1), not in a file. */
+export function isLiveLoc(loc: { file: string; line: number; column: number }): boolean {
+  return loc.file.startsWith('arn:') && loc.line === 1 && loc.column === 1;
+}
+
+/** `file:line:column`; an object of a live scan by its ARN alone. */
 export function formatLoc(loc: { file: string; line: number; column: number }): string {
-  if (loc.file.startsWith('arn:') && loc.line === 1 && loc.column === 1) return loc.file;
-  return `${loc.file}:${loc.line}:${loc.column}`;
+  return isLiveLoc(loc) ? loc.file : `${loc.file}:${loc.line}:${loc.column}`;
 }
 
 /** Actions that read data (secrets, parameters, decrypted keys, objects): granting them too widely exposes it (M19, M5, M7). */

@@ -166,11 +166,29 @@ export function readCollected(root: Node, file: string): Inventory {
     inv.diagnostics.push({
       rule: 'incomplete-scan',
       severity: 'warning',
-      message: `could not read ${missing}${region ? ` in ${region}` : ''}: ${operation} failed: ${error}; findings that depend on it are missing`,
+      message: incompleteText({ operation, ...(region ? { region } : {}), missing, error }),
       loc: e.loc,
     });
   }
   return inv;
+}
+
+/** An error that says the caller may not make the call (the action is the operation's own name). */
+const DENIED = /^(AccessDenied\w*|UnauthorizedOperation|Unauthorized\w*Exception)\b|is not authorized to perform/;
+
+/**
+ * What a failed call left unread, why, and the permission to add when it was denied; with
+ * `effect`, also what that leaves unchecked in the findings.
+ */
+export function incompleteText(e: Omit<IncompleteEntry, 'resource'>, effect = true): string {
+  const { operation, error } = e;
+  const grant = DENIED.test(error) && /^[a-z0-9-]+:[A-Za-z]+$/.test(operation) ? `; the scanner needs ${operation} (the read-only policy in the README)` : '';
+  // Without the roles, each workload's role is an unresolved reference: say so once, here.
+  const unchecked =
+    operation === 'iam:GetAccountAuthorizationDetails'
+      ? '; roles not read are not analysed, and the workloads that name them report them as unresolved references'
+      : '; findings that depend on it are missing';
+  return `could not read ${e.missing}${e.region ? ` in ${e.region}` : ''}: ${operation} failed: ${error}${grant}${effect ? unchecked : ''}`;
 }
 
 function val(n: Node | undefined, key: string): Val | undefined {

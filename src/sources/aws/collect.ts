@@ -48,6 +48,19 @@ function errorText(e: unknown): string {
   return message && message !== code ? `${code}: ${message}` : code;
 }
 
+/**
+ * What AWS answers for any call in a region the account has not enabled (an opt-in region): the
+ * same codes as for invalid credentials. Once the caller identity was read with these credentials,
+ * they mean "not valid in this region", not "the credentials are bad".
+ */
+const REGION_REJECTIONS = new Set(['UnrecognizedClientException', 'InvalidClientTokenId', 'AuthFailure']);
+
+/** The commercial regions enabled in every account (those launched before 20 March 2019); later ones are opt-in. */
+const ENABLED_BY_DEFAULT = new Set([
+  'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'ca-central-1', 'sa-east-1', 'eu-west-1', 'eu-west-2', 'eu-west-3', 'eu-central-1', 'eu-north-1',
+  'ap-south-1', 'ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3', 'ap-southeast-1', 'ap-southeast-2',
+]);
+
 function isCredentialError(e: unknown): boolean {
   const err = e as { name?: string; Code?: string };
   return CREDENTIAL_ERRORS.has(err?.name ?? '') || CREDENTIAL_ERRORS.has(err?.Code ?? '');
@@ -59,6 +72,31 @@ const TASK_DEFINITION_FIELDS = [
   'compatibilities', 'cpu', 'memory', 'registeredAt',
 ];
 const CONTAINER_FIELDS = ['name', 'image', 'essential', 'repositoryCredentials', 'secrets', 'logConfiguration', 'environmentFiles', 'firelensConfiguration'];
+/**
+ * The log driver and FireLens options the analysis reads. Other options are dropped: they carry
+ * tokens in plain text (`splunk-token`, the `apikey` of a Datadog or New Relic FireLens output).
+ */
+const LOG_OPTION = /^awslogs-/;
+const FIRELENS_OPTIONS = new Set(['config-file-type', 'config-file-value']);
+
+/** An options map with only the keys `keep` accepts; undefined when none is left. */
+function keepOptions(options: unknown, keep: (key: string) => boolean): Record<string, unknown> | undefined {
+  if (!options || typeof options !== 'object') return undefined;
+  const kept = Object.fromEntries(Object.entries(options).filter(([k]) => keep(k)));
+  return Object.keys(kept).length ? kept : undefined;
+}
+
+/** A container definition reduced to the fields, and the options, the analysis reads. */
+function redactContainer(c: Record<string, any>): Record<string, unknown> {
+  const kept = pick(c, CONTAINER_FIELDS);
+  if (c.logConfiguration) {
+    kept.logConfiguration = pick({ ...c.logConfiguration, options: keepOptions(c.logConfiguration.options, (k) => LOG_OPTION.test(k)) }, ['logDriver', 'options', 'secretOptions']);
+  }
+  if (c.firelensConfiguration) {
+    kept.firelensConfiguration = pick({ ...c.firelensConfiguration, options: keepOptions(c.firelensConfiguration.options, (k) => FIRELENS_OPTIONS.has(k)) }, ['type', 'options']);
+  }
+  return kept;
+}
 
 function pick(o: Record<string, unknown>, keys: string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -70,7 +108,7 @@ function pick(o: Record<string, unknown>, keys: string[]): Record<string, unknow
 export function redactTaskDefinition(out: { taskDefinition?: Record<string, any>; tags?: unknown[] }): { taskDefinition: Record<string, unknown>; tags?: unknown[] } {
   const td = out.taskDefinition ?? {};
   const kept = pick(td, TASK_DEFINITION_FIELDS);
-  kept.containerDefinitions = (td.containerDefinitions ?? []).map((c: Record<string, unknown>) => pick(c, CONTAINER_FIELDS));
+  kept.containerDefinitions = (td.containerDefinitions ?? []).map(redactContainer);
   const volumes = (td.volumes ?? []).filter((v: Record<string, any>) => v.fsxWindowsFileServerVolumeConfiguration);
   if (volumes.length) {
     kept.volumes = volumes.map((v: Record<string, any>) => ({
@@ -121,9 +159,13 @@ export async function collectAccount(options: CollectOptions): Promise<CollectRe
 
 class Collector {
   private readonly incomplete: IncompleteEntry[] = [];
+  /** Set by the first credentials error: every later call fails with it instead of being sent. */
+  private fatal?: LiveScanError;
   private readonly progress: (line: string) => void;
   /** The account read, once the caller identity is known. */
   private account = { partition: 'aws', id: '' };
+  /** The region the caller identity was read in: the credentials are known to work there. */
+  private home?: string;
 
   constructor(
     private readonly clients: Clients,
@@ -141,14 +183,27 @@ class Collector {
     missing: string,
     resource?: string,
   ): Promise<T | undefined> {
+    if (this.fatal) throw this.fatal;
     try {
       return await this.clients.call<T>(service, region, operation, input);
     } catch (e) {
       if (e instanceof ReadOnlyViolation) throw e; // a bug of ours, never a partial result
-      if (isCredentialError(e)) throw new LiveScanError(`AWS credentials were rejected: ${errorText(e)}`);
+      if (this.fatal) throw this.fatal;
+      if (this.rejectedRegion(e, service, region)) {
+        this.record(service, region, operation, missing, `${errorText(e)} (the same credentials work in ${this.home}: is ${region} enabled for the account?)`, resource);
+        return undefined;
+      }
+      if (isCredentialError(e)) throw (this.fatal = new LiveScanError(`AWS credentials were rejected: ${errorText(e)}`));
       this.record(service, region, operation, missing, errorText(e), resource);
       return undefined;
     }
+  }
+
+  /** Credentials refused in a regional service of one region though they worked in the home region. */
+  private rejectedRegion(e: unknown, service: Service, region: string | undefined): region is string {
+    const err = e as { name?: string; Code?: string };
+    const code = err?.Code ?? err?.name ?? '';
+    return REGION_REJECTIONS.has(code) && service !== 'iam' && region !== undefined && this.home !== undefined && region !== this.home;
   }
 
   /** Records what could not be read (IAM is global: no region). */
@@ -191,9 +246,9 @@ class Collector {
   async run(): Promise<CollectResult> {
     const { partition, account, region: home } = await this.identity();
     this.account = { partition, id: account };
+    this.home = home;
     const regions = await this.regions(home);
     this.progress(`account ${account} (${partition}), regions ${regions.join(', ')}`);
-    const iam = this.iam(regions[0]);
     const taskDefinitions: unknown[] = [];
     const services: CollectedService[] = [];
     const clusters: unknown[] = [];
@@ -201,8 +256,11 @@ class Collector {
     const nodegroups: unknown[] = [];
     // Regions a few at a time: each has its own clients and limits, but sockets and memory are ours.
     const regionSlot = limiter(REGIONS_AT_ONCE);
-    await Promise.all(
-      (this.options.iamOnly ? [] : regions).map(async (region) => {
+    // One Promise.all over IAM and the regions: when one stops the scan (credentials), the failures
+    // of the others are handled too, not left as unhandled rejections that crash the process.
+    const [authorizationDetails] = await Promise.all([
+      this.iam(regions[0]),
+      ...(this.options.iamOnly ? [] : regions).map(async (region) => {
         const [ecs, eks] = await regionSlot(() => Promise.all([this.ecs(region), this.eks(region)]));
         taskDefinitions.push(...ecs.taskDefinitions);
         services.push(...ecs.services);
@@ -210,8 +268,7 @@ class Collector {
         fargateProfiles.push(...eks.fargateProfiles);
         nodegroups.push(...eks.nodegroups);
       }),
-    );
-    const authorizationDetails = await iam;
+    ]);
     const stats = Object.entries(this.clients.stats).sort(([a], [b]) => (a < b ? -1 : 1));
     const total = stats.reduce((n, [, s]) => n + s.requests, 0);
     this.progress(`read in ${count(total, 'API request')} (${stats.map(([service, s]) => `${service} ${s.requests}`).join(', ')})`);
@@ -241,8 +298,10 @@ class Collector {
     try {
       id = await this.clients.call('sts', region, 'GetCallerIdentity');
     } catch (e) {
+      const optIn = /^[a-z]{2}-[a-z]+-\d$/.test(region) && !ENABLED_BY_DEFAULT.has(region);
+      const hint = optIn && REGION_REJECTIONS.has((e as { name?: string })?.name ?? '') ? ` (read in ${region}, an opt-in region: is it enabled for the account?)` : '';
       throw new LiveScanError(
-        isCredentialError(e) ? `AWS credentials: ${errorText(e)}` : `cannot read the caller identity (sts:GetCallerIdentity): ${errorText(e)}`,
+        isCredentialError(e) ? `AWS credentials: ${errorText(e)}${hint}` : `cannot read the caller identity (sts:GetCallerIdentity): ${errorText(e)}`,
       );
     }
     const arn = parseArn(id.Arn ?? '');
@@ -336,34 +395,36 @@ class Collector {
     }
     const read: unknown[] = [];
     const readAll = (refs: string[]) => Promise.all(refs.map(async (ref) => read.push(await describeOne(ref))));
-    const definitions = readAll(latest);
 
-    // Services of every cluster, and the revisions their deployments run.
+    // Services of every cluster, and the revisions their deployments run (read beside the definitions).
     const services: CollectedService[] = [];
-    const clusterPages = await this.pages<any>('ecs', region, 'ListClusters', { maxResults: 100 }, { in: 'nextToken', out: 'nextToken' }, 'ECS clusters');
-    const clusterArns: string[] = clusterPages.flatMap((p) => p.clusterArns ?? []);
-    await Promise.all(
-      clusterArns.map(async (cluster) => {
-        const name = cluster.slice(cluster.lastIndexOf('/') + 1);
-        const listed = await this.pages<any>('ecs', region, 'ListServices', { cluster, maxResults: 100 }, { in: 'nextToken', out: 'nextToken' }, `services of ECS cluster ${name}`, cluster);
-        const arns: string[] = listed.flatMap((p) => p.serviceArns ?? []);
-        for (let i = 0; i < arns.length; i += 10) {
-          const batch = arns.slice(i, i + 10);
-          const out = await this.try<any>('ecs', region, 'DescribeServices', { cluster, services: batch }, `services of ECS cluster ${name}`, cluster);
-          for (const f of out?.failures ?? []) {
-            this.record('ecs', region, 'DescribeServices', `service ${f.arn ?? ''} of ECS cluster ${name}`, `${f.reason ?? 'failure'}${f.detail ? `: ${f.detail}` : ''}`, f.arn ?? cluster);
+    let clusterArns: string[] = [];
+    const readServices = async () => {
+      const clusterPages = await this.pages<any>('ecs', region, 'ListClusters', { maxResults: 100 }, { in: 'nextToken', out: 'nextToken' }, 'ECS clusters');
+      clusterArns = clusterPages.flatMap((p) => p.clusterArns ?? []);
+      await Promise.all(
+        clusterArns.map(async (cluster) => {
+          const name = cluster.slice(cluster.lastIndexOf('/') + 1);
+          const listed = await this.pages<any>('ecs', region, 'ListServices', { cluster, maxResults: 100 }, { in: 'nextToken', out: 'nextToken' }, `services of ECS cluster ${name}`, cluster);
+          const arns: string[] = listed.flatMap((p) => p.serviceArns ?? []);
+          for (let i = 0; i < arns.length; i += 10) {
+            const batch = arns.slice(i, i + 10);
+            const out = await this.try<any>('ecs', region, 'DescribeServices', { cluster, services: batch }, `services of ECS cluster ${name}`, cluster);
+            for (const f of out?.failures ?? []) {
+              this.record('ecs', region, 'DescribeServices', `service ${f.arn ?? ''} of ECS cluster ${name}`, `${f.reason ?? 'failure'}${f.detail ? `: ${f.detail}` : ''}`, f.arn ?? cluster);
+            }
+            for (const s of out?.services ?? []) {
+              const tds = new Set<string>();
+              if (s.taskDefinition) tds.add(s.taskDefinition);
+              for (const d of s.deployments ?? []) if (d.taskDefinition && (d.status === 'PRIMARY' || d.status === 'ACTIVE')) tds.add(d.taskDefinition);
+              for (const t of s.taskSets ?? []) if (t.taskDefinition && t.status !== 'DRAINING') tds.add(t.taskDefinition);
+              services.push({ serviceArn: s.serviceArn, clusterArn: s.clusterArn ?? cluster, taskDefinitions: [...tds].sort() });
+            }
           }
-          for (const s of out?.services ?? []) {
-            const tds = new Set<string>();
-            if (s.taskDefinition) tds.add(s.taskDefinition);
-            for (const d of s.deployments ?? []) if (d.taskDefinition && (d.status === 'PRIMARY' || d.status === 'ACTIVE')) tds.add(d.taskDefinition);
-            for (const t of s.taskSets ?? []) if (t.taskDefinition && t.status !== 'DRAINING') tds.add(t.taskDefinition);
-            services.push({ serviceArn: s.serviceArn, clusterArn: s.clusterArn ?? cluster, taskDefinitions: [...tds].sort() });
-          }
-        }
-      }),
-    );
-    await definitions;
+        }),
+      );
+    };
+    await Promise.all([readAll(latest), readServices()]);
     // A service may run a revision that is not the family's latest, or one that is INACTIVE.
     const described = new Set(read.map((t: any) => t?.taskDefinition?.taskDefinitionArn));
     await readAll([...new Set(services.flatMap((s) => s.taskDefinitions))].filter((arn) => !described.has(arn)));

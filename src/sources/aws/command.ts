@@ -4,6 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import type { LoadedInventory } from '../../scan.js';
+import { incompleteText } from '../collected.js';
 
 export interface LiveOptions {
   aws?: boolean;
@@ -57,6 +58,9 @@ export async function loadLive(opts: LiveOptions, stderr: Stream): Promise<LiveR
   const live = await import('./live.js');
   try {
     const { document } = await live.collect(collectOptions(opts, stderr));
+    // explain needs the roles: without the IAM dump, "role not found" would hide why.
+    const iam = opts.iamOnly && document.incomplete.find((e) => e.operation === 'iam:GetAccountAuthorizationDetails');
+    if (iam) return { ok: false, message: `cannot explain a role of the account: ${incompleteText(iam, false)}` };
     return { ok: true, loaded: live.liveInventory(document) };
   } catch (e) {
     if (e instanceof live.LiveScanError) return { ok: false, message: e.message };

@@ -16,9 +16,13 @@ export function liveLoc(file: string): Loc {
   return { file, line: 1, column: 1 };
 }
 
-/** The place an incomplete read is reported at: what was being read, else the service and region. */
-function incompleteFile(entry: CollectedInventory['incomplete'][number]): string {
-  return entry.resource ?? `aws/${entry.operation.split(':')[0]}${entry.region ? `/${entry.region}` : ''}`;
+/**
+ * The place an incomplete read is reported at: the ARN of what was being read, else the ARN pattern
+ * of everything of the service in the region (`arn:aws:eks:eu-west-1:111122223333:*`). Always an
+ * ARN: the formats tell live locations from files by it (a path like `aws/eks` could be a file).
+ */
+function incompleteFile(doc: CollectedInventory, entry: CollectedInventory['incomplete'][number]): string {
+  return entry.resource ?? `arn:${doc.partition}:${entry.operation.split(':')[0]}:${entry.region ?? ''}:${doc.account}:*`;
 }
 
 /** The key of each list item that names it (its ARN), for the item's location. */
@@ -28,18 +32,19 @@ const ARN_OF: Record<string, (item: any) => string | undefined> = {
   clusters: (c) => c.cluster?.arn,
   fargateProfiles: (p) => p.fargateProfile?.fargateProfileArn,
   nodegroups: (g) => g.nodegroup?.nodegroupArn,
-  incomplete: incompleteFile,
   RoleDetailList: (r) => r.Arn,
   Policies: (p) => p.Arn,
 };
 
 /** The document as a node tree whose objects are located at their ARNs. */
 export function liveNodes(doc: CollectedInventory): Node {
-  const rootLoc = liveLoc(`aws/${doc.account}`);
+  // What has no ARN of its own is located at the account's.
+  const rootLoc = liveLoc(`arn:${doc.partition}:iam::${doc.account}:root`);
+  const arnOf: typeof ARN_OF = { ...ARN_OF, incomplete: (entry) => incompleteFile(doc, entry) };
   const listNode = (key: string, list: unknown[]): Node => ({
     kind: 'seq',
     loc: rootLoc,
-    items: list.map((item) => fromPlain(item, liveLoc(ARN_OF[key]?.(item) ?? rootLoc.file))),
+    items: list.map((item) => fromPlain(item, liveLoc(arnOf[key]?.(item) ?? rootLoc.file))),
   });
   const entries: Array<{ key: string; value: Node }> = Object.entries(doc).map(([key, value]) => {
     if (key === 'authorizationDetails') {
