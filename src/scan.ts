@@ -95,8 +95,14 @@ export function scan(options: ScanOptions): Report {
   const ctx = { inventory, linked, analysis };
   const raw: RawFinding[] = RULES.flatMap((r) => r.check(ctx));
   const stage = suppress(dedupe(raw.map(toFinding)), inventory, { ...options, cwd });
-  // With --context, only what is located in the files named is reported (suppressed ones too).
-  const inScope = (f: Finding) => !scope || scope.reports(f.location.file);
+  // With --context, only what concerns the files named is reported (suppressed ones too): what is
+  // located in them, and the missing permissions of a role or a workload they define. Other findings
+  // sit at the statement responsible; a missing one sits at the need, so a commit that removes a
+  // grant from a role file breaks a task whose need is located in an unchanged file.
+  const definedIn = scope && definitionFiles(analysis);
+  const named = (id: string | undefined) => id !== undefined && (definedIn!.get(id) ?? []).some((file) => scope!.reports(file));
+  const inScope = (f: Finding) =>
+    !scope || scope.reports(f.location.file) || (f.rule === 'missing-permission' && (named(f.role?.id) || f.workloads.some(named)));
   const findings = [...stage.findings, ...stage.raised.map(toFinding)].filter(inScope).sort(compareFindings);
   const roles = analysis.roles.map(roleReport).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const count = (s: Severity) => findings.filter((f) => f.severity === s).length;
@@ -118,6 +124,18 @@ export function scan(options: ScanOptions): Report {
       partial: read.length > 0 || roles.some((r) => r.incomplete.length > 0) || inventory.diagnostics.some((d) => d.rule === 'incomplete-scan'),
     },
   };
+}
+
+/** The files that define each role (itself, its policies, its boundary) and each workload, by id. */
+function definitionFiles(analysis: ReturnType<typeof analyze>): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const ra of analysis.roles) {
+    const { role, identity, boundary } = ra.linked;
+    out.set(role.id, [role.loc.file, ...identity.map((p) => p.loc.file), ...(boundary ?? []).map((p) => p.loc.file)]);
+    for (const td of [...ra.executionOf, ...ra.taskRoleOf]) out.set(td.id, [td.loc.file]);
+    for (const p of ra.podExecutionOf) out.set(p.id, [p.loc.file]);
+  }
+  return out;
 }
 
 function identity(ra: RoleAnalysis) {

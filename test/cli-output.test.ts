@@ -106,13 +106,20 @@ describe('--context', () => {
     const alone = scan({ paths: [`${dir}/taskdef.json`], cwd: repo });
     expect(alone.findings.some((f) => f.rule === 'missing-permission')).toBe(false); // no role to check
 
+    // The task definition's file: what is located in it, and what it is missing wherever the
+    // statement to fix is.
     const scoped = scan({ paths: [`${dir}/taskdef.json`], context: [dir], cwd: repo });
-    expect(scoped.findings).toEqual(inTaskdef);
-    expect(scoped.summary).toMatchObject({ findings: inTaskdef.length, errors: inTaskdef.filter((f) => f.severity === 'error').length, inputErrors: 0, partial: false });
+    const forTaskdef = full.findings.filter((f) => f.location.file === `${dir}/taskdef.json` || f.rule === 'missing-permission');
+    expect(scoped.findings).toEqual(forTaskdef);
+    expect(scoped.findings.some((f) => f.rule === 'excess-action')).toBe(false);
+    expect(scoped.summary).toMatchObject({ findings: forTaskdef.length, errors: forTaskdef.filter((f) => f.severity === 'error').length, inputErrors: 0, partial: false });
     expect(validateReport(scoped)).toEqual([]);
 
+    // The role's file: what is located in it, and the role's missing permissions located in the
+    // (unchanged) task definition, which a change to the role would cause.
     const other = scan({ paths: [`${dir}/execution-role.json`], context: [dir], cwd: repo });
-    expect(other.findings).toEqual(full.findings.filter((f) => f.location.file === `${dir}/execution-role.json`));
+    expect(other.findings).toEqual(full.findings.filter((f) => f.location.file === `${dir}/execution-role.json` || f.rule === 'missing-permission'));
+    expect(other.findings.some((f) => f.rule === 'missing-permission' && f.location.file === `${dir}/taskdef.json`)).toBe(true);
   });
 
   it('accepts absolute file names, as lint-staged passes them, and prints paths relative to the working directory', () => {
