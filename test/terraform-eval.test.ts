@@ -159,6 +159,23 @@ describe('references', () => {
     ]);
   });
 
+  it('reads a module called with for_each or count as a whole: a map or list of its instances', () => {
+    // terraform-aws-modules/ecs: container_definitions = jsonencode([for k, v in module.container_definition : v.container_definition])
+    const files = {
+      'modules.tf': [
+        'module "c" {\n  source = "./mod"\n  for_each = { web = "w", api = "a" }\n  name = each.value\n}',
+        'module "n" {\n  source = "./mod"\n  count = 2\n  name = "n${count.index}"\n}',
+      ].join('\n'),
+      'mod/main.tf': 'variable "name" {}\noutput "def" { value = { name = var.name } }\n',
+    };
+    expect(value('[[for k, v in module.c : v.def.name], keys(module.c), module.n[*].def.name, module.n[1].def.name]', files)).toEqual([
+      ['a', 'w'],
+      ['api', 'web'],
+      ['n0', 'n1'],
+      'n1',
+    ]);
+  });
+
   it('the same unknown expression in two module instances is two values', () => {
     const files = {
       'modules.tf': 'variable "x" {}\nmodule "a" {\n  source = "./mod"\n  v = var.x\n}\nmodule "b" {\n  source = "./mod"\n  v = "${var.x}-b"\n}\n',
@@ -224,6 +241,20 @@ describe('functions', () => {
     expect(value('file("missing.json")')).toBe('${file("missing.json")}');
     // A template sees only the variables it is given.
     expect(value('templatefile("t.tftpl", { a = "x" })', { 't.tftpl': '${a}-${var.b}', 'v.tf': 'variable "b" { default = "y" }\n' })).toBe('x-${var.b}');
+  });
+
+  it('try() moves past errors only: an unknown or partly known value is its result', () => {
+    const files = {
+      'r.tf': 'variable "v" {}\nresource "aws_iam_role" "r" {\n  count = 1\n  name_prefix = "svc-"\n}\nresource "aws_iam_role" "none" {\n  count = 0\n  name = "x"\n}\nlocals { m = { a = 1 } }\n',
+    };
+    expect(value('[try(aws_iam_role.r[0].arn, null), try(var.v, "d"), try(local.m.b, "d"), try(local.m.a, 2), try(aws_iam_role.none[0].arn, null), try(local.m["b"], [])]', files)).toEqual([
+      'arn:${aws_partition}:iam::${aws_account_id}:role/${aws_iam_role.r[0].name}',
+      '${var.v}',
+      'd',
+      1,
+      null,
+      [],
+    ]);
   });
 
   it('a function it does not implement, or unknown arguments, give a token', () => {

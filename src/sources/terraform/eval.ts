@@ -7,7 +7,7 @@ import { parseJson, toPlain } from '../nodes.js';
 import { locOf, textOf, unescapeQuoted, type HclFile } from './hcl.js';
 import type { SyntaxNode } from './parser.js';
 import { callFunction } from './functions.js';
-import { getKey, hash, isNull, isUnknown, scalar, seq, text, type Tokens } from './values.js';
+import { evaluationError, getKey, hash, isNull, isUnknown, scalar, seq, text, type Tokens } from './values.js';
 
 /** One step of a traversal after its root name: `.attr`, `[index]`, or a splat with the steps it applies to each item. */
 export type Step = { attr: string } | { index: Node } | { splat: Step[] };
@@ -168,9 +168,11 @@ export function traverse(value: Node, steps: Step[], scope: Scope, loc: Loc, exp
       const out = seq(list.map((item) => traverse(item, step.splat, scope, loc, expr)), loc);
       return traverse(out, steps.slice(i + 1), scope, loc, expr);
     }
+    // What a known value does not have is an error in Terraform (try() then takes its next argument).
+    const missing = () => (isUnknown(v) ? scope.tokens.unknown(expr, loc) : evaluationError(scope.tokens.unknown(expr, loc)));
     if ('attr' in step) {
       const next = getKey(v, step.attr);
-      if (next === undefined) return scope.tokens.unknown(expr, loc);
+      if (next === undefined) return missing();
       v = next;
       continue;
     }
@@ -178,11 +180,11 @@ export function traverse(value: Node, steps: Step[], scope: Scope, loc: Loc, exp
     if (key === undefined || hasToken(key)) return scope.tokens.unknown(expr, loc);
     if (v.kind === 'seq') {
       const item = v.items[Number(key)];
-      if (item === undefined) return scope.tokens.unknown(expr, loc);
+      if (item === undefined) return missing();
       v = item;
     } else {
       const next = getKey(v, key);
-      if (next === undefined) return scope.tokens.unknown(expr, loc);
+      if (next === undefined) return missing();
       v = next;
     }
   }
@@ -373,7 +375,8 @@ function call(n: SyntaxNode, scope: Scope, loc: Loc): Node {
 /** Entries of a list (index → item), set or map (key → value); undefined when unknown. */
 export function collectionEntries(v: Node): Array<[Node, Node]> | undefined {
   if (v.kind === 'seq') return v.items.map((item, i) => [scalar(i, item.loc), item]);
-  if (v.kind === 'map') return v.entries.map((e) => [scalar(e.key, e.keyLoc), e.value]);
+  // Terraform iterates maps and objects in lexical order of their keys, not as written.
+  if (v.kind === 'map') return [...v.entries].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map((e) => [scalar(e.key, e.keyLoc), e.value]);
   if (isNull(v)) return [];
   return undefined;
 }

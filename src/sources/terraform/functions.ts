@@ -6,7 +6,7 @@ import { hasToken, type Loc, type Node } from '../../model.js';
 import { fromPlain, InputError, parseJson, toPlain } from '../nodes.js';
 import { parseHcl } from './parser.js';
 import { evaluate, stringify, type Scope } from './eval.js';
-import { encoded, isEncoded, isNull, isUnknown, known, scalar, seq, text } from './values.js';
+import { encoded, isEncoded, isEvaluationError, isNull, isUnknown, known, scalar, seq, text } from './values.js';
 import type { SyntaxNode } from './parser.js';
 
 export interface CallContext {
@@ -270,7 +270,8 @@ const FUNCTIONS: Record<string, Fn> = {
     if (!items || items.length > 1) return c.unknown();
     return items[0] ?? scalar(null, c.loc);
   },
-  try: (args, c) => args.find((a) => known(a)) ?? args[0] ?? c.unknown(),
+  // An unknown value is not an error: try() returns it (a guess at the fallback would be a verdict).
+  try: (args, c) => args.find((a) => !isEvaluationError(a)) ?? c.unknown(),
   zipmap: ([k, v], c) => {
     const [ks, vs] = [list(k), list(v)];
     if (!ks || !vs || ks.length !== vs.length) return c.unknown();

@@ -3,14 +3,14 @@
 // `for_each` and the references between them resolved lazily.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
-import { display, type Diagnostic, type Loc, type Node } from '../../model.js';
+import { display, hasToken, type Diagnostic, type Loc, type Node } from '../../model.js';
 import { InputError } from '../nodes.js';
 import { decodeUtf8, MAX_YAML_BYTES, readBounded } from '../index.js';
 import { isRegion } from './region.js';
 import { readHclFile, textOf, type HclAttribute, type HclBlock, type HclBody, type HclFile } from './hcl.js';
 import { collectionEntries, evaluate, traverse, type Scope, type Step } from './eval.js';
 import { computedAttribute, hclAttributeSource } from './attributes.js';
-import { isNull, isUnknown, map, scalar, seq, text, Tokens } from './values.js';
+import { evaluationError, isNull, isUnknown, map, scalar, seq, text, Tokens } from './values.js';
 
 export interface ModuleConfig {
   dir: string;
@@ -343,7 +343,9 @@ export class ModuleInstance {
     if (first && 'index' in first) {
       const key = text(first.index);
       const inst = key === undefined ? undefined : (byKey.get(key) ?? byKey.get(Number(key)));
-      return inst ? this.instanceTraversal(inst, steps.slice(1), loc, expr) : this.unknown(expr, loc);
+      if (inst) return this.instanceTraversal(inst, steps.slice(1), loc, expr);
+      // An instance the known count/for_each does not create (`x[0]` with count = 0) is an error.
+      return key === undefined || hasToken(key) ? this.unknown(expr, loc) : evaluationError(this.unknown(expr, loc));
     }
     if (first && 'splat' in first) {
       return rest(1, seq(all.map((inst) => this.instanceTraversal(inst, first.splat, loc, expr)), loc));
@@ -498,13 +500,27 @@ export class ModuleInstance {
     let mod = inst.byKey.get(undefined);
     if (!mod) {
       const first = steps[0];
-      const key = first && 'index' in first ? text(first.index) : undefined;
+      const scope = this.scope({ file: loc.file, text: '' });
+      const all = [...inst.byKey.values()];
+      // `module.x[*].out`, and `module.x` as a whole: a list (count) or map (for_each) of instances.
+      if (first && 'splat' in first) return traverse(seq(all.map((m) => traverse(m.outputsObject(loc), first.splat, scope, loc, expr)), loc), steps.slice(1), scope, loc, expr);
+      if (!first || !('index' in first)) {
+        const objects = all.map((m) => m.outputsObject(loc));
+        const whole = typeof [...inst.byKey.keys()][0] === 'number' ? seq(objects, loc) : map([...inst.byKey.keys()].map((k, j) => [String(k), objects[j]]), loc);
+        return traverse(whole, steps, scope, loc, expr);
+      }
+      const key = text(first.index);
       mod = key === undefined ? undefined : (inst.byKey.get(key) ?? inst.byKey.get(Number(key)));
       i = 1;
     }
     const out = steps[i];
     if (!mod || !out || !('attr' in out)) return this.unknown(expr, loc);
     return traverse(mod.output(out.attr, loc), steps.slice(i + 1), this.scope({ file: loc.file, text: '' }), loc, expr);
+  }
+
+  /** The module instance as an object: its outputs. */
+  outputsObject(loc: Loc): Node {
+    return map([...this.config.outputs.keys()].map((name) => [name, this.output(name, loc)]), loc);
   }
 
   output(name: string, loc: Loc): Node {

@@ -43,6 +43,21 @@ export class Tokens {
   }
 }
 
+/**
+ * Unknown values that stand for an evaluation error (an attribute, key or index a known value does
+ * not have): `try()` moves past these, and only these, to its next argument.
+ */
+const ERRORS = new WeakSet<Node>();
+
+export function evaluationError<T extends Node>(n: T): T {
+  ERRORS.add(n);
+  return n;
+}
+
+export function isEvaluationError(n: Node): boolean {
+  return ERRORS.has(n);
+}
+
 /** A value wholly unknown (one token and nothing else): not a string, list or map we can look into. */
 export function isUnknown(n: Node | undefined): boolean {
   return n?.kind === 'scalar' && typeof n.value === 'string' && /^\uE000[^\uE001]*\uE001$/.test(n.value);
