@@ -1,6 +1,6 @@
 // The Terraform reader end to end: configurations and plans to the Inventory, module directories,
 // syntax errors, and the parser shipped with the bundle.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -391,6 +391,25 @@ describe('module directories', () => {
     expect(report.roles.map((r) => [r.id, r.name]).sort()).toEqual([['aws_iam_role.other', 'other'], ['module.svc.aws_iam_role.exec', 'orders-exec']]);
     // Both roles can escalate; only the finding in the file given is reported.
     expect(report.findings.map((f) => [f.rule, f.location.file, f.role?.name])).toEqual([['privilege-escalation', 'modules/svc/policy.tf', 'orders-exec']]);
+  });
+
+  it('given one .tf file without --context, reports only the findings located in that file', () => {
+    // lefthook, lint-staged or a shell hook passing the staged files: the rest of the module is
+    // read so that references resolve, but its findings are not the staged file's.
+    const files = { ...service, 'modules/svc/policy.tf': service['modules/svc/policy.tf'].replace('"s3:GetObject"', '"iam:PutRolePolicy"') };
+    const dir = writeTree(files);
+    expect(scan({ paths: ['modules/svc/role.tf'], cwd: dir }).findings.map((f) => [f.rule, f.location.file])).toEqual([['trust-confused-deputy', 'modules/svc/role.tf']]);
+    const policy = scan({ paths: ['modules/svc/policy.tf', 'main.tf'], cwd: dir });
+    expect(policy.findings.map((f) => [f.rule, f.location.file, f.role?.name])).toEqual([['privilege-escalation', 'modules/svc/policy.tf', 'orders-exec']]);
+    // A directory is reported whole.
+    expect(scan({ paths: ['modules'], cwd: dir }).findings.map((f) => f.location.file)).toEqual(['modules/svc/policy.tf', 'modules/svc/role.tf']);
+    // A broken sibling is not the given file's error, but the module could not be read: partial.
+    const broken = writeTree({ ...files, 'modules/svc/broken.tf': 'resource "aws_iam_role" "b" {\n' });
+    const onContextError = vi.fn();
+    const partial = scan({ paths: ['modules/svc/role.tf'], cwd: broken, onContextError });
+    expect(partial.errors).toEqual([]);
+    expect(onContextError.mock.calls.map(([e]) => e.location.file)).toEqual(['modules/svc/broken.tf']);
+    expect(partial.summary.partial).toBe(true);
   });
 
   it('reports a syntax error at its line and reads the other directories', () => {
