@@ -185,7 +185,7 @@ resource "aws_s3_bucket" "b" { bucket = "reports" }
     expect([st.loc, st.resources!.map(display)]).toEqual([{ file: 'p.tf', line: 7, column: 9 }, ['arn:${aws_partition}:s3:::reports/*']]);
   });
 
-  it('expands dynamic statement blocks, and notes one whose for_each is unknown', () => {
+  it('expands dynamic statement blocks, and reads one whose for_each is unknown as one unknown block', () => {
     const { inventory: inv } = inventory({
       'doc.tf': `variable "extra" {}
 locals { buckets = ["a", "b"] }
@@ -212,9 +212,14 @@ resource "aws_iam_policy" "p" {
 }
 `,
     });
-    expect(inv.managedPolicies[0].policy.statements.map((s) => s.resources)).toEqual([['arn:aws:s3:::a/*'], ['arn:aws:s3:::b/*']]);
+    // Left out, it would read as "does not grant s3:PutObject": a verdict on a value not known.
+    expect(inv.managedPolicies[0].policy.statements.map((s) => [s.actions, s.resources!.map(display)])).toEqual([
+      [['s3:GetObject'], ['arn:aws:s3:::a/*']],
+      [['s3:GetObject'], ['arn:aws:s3:::b/*']],
+      [['s3:PutObject'], ['${s.value#L11}']],
+    ]);
     expect(inv.diagnostics.map((d) => [d.severity, d.loc.line, d.message])).toEqual([
-      ['note', 11, 'dynamic "statement" blocks: for_each is not determined by the configuration; these blocks are not evaluated'],
+      ['note', 11, 'dynamic "statement" blocks: for_each is not determined by the configuration; they are read as one block whose s.key and s.value are unknown'],
     ]);
   });
 
@@ -236,6 +241,57 @@ resource "aws_iam_role_policy" "p" {
       }),
     });
     expect(report.roles[0].incomplete).toEqual(['policy ${aws_iam_role_policy.p.policy} is not determined by the input']);
+  });
+  it('a grant that hangs on an unknown for_each or count is a note, never a missing-permission error', () => {
+    const report = scan({
+      paths: ['.'],
+      cwd: writeTree({
+        'ecs.tf': `provider "aws" { region = "us-east-1" }
+variable "extra_statements" {}
+variable "n" {}
+resource "aws_iam_role" "r" {
+  name = "r"
+  ${TRUST}
+}
+data "aws_iam_policy_document" "p" {
+  statement {
+    actions   = ["ecr:GetAuthorizationToken"]
+    resources = ["*"]
+  }
+  dynamic "statement" {
+    for_each = var.extra_statements
+    content {
+      actions   = statement.value.actions
+      resources = statement.value.resources
+    }
+  }
+}
+resource "aws_iam_role_policy" "p" {
+  name   = "p"
+  role   = aws_iam_role.r.name
+  policy = data.aws_iam_policy_document.p.json
+}
+resource "aws_iam_role_policy" "maybe" {
+  count  = var.n
+  name   = "maybe-\${count.index}"
+  role   = aws_iam_role.r.name
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "ecr:BatchGetImage", Resource = "*" }] })
+}
+resource "aws_ecs_task_definition" "t" {
+  family                   = "t"
+  requires_compatibilities = ["FARGATE"]
+  execution_role_arn       = aws_iam_role.r.arn
+  container_definitions    = jsonencode([{ name = "app", image = "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1" }])
+}
+`,
+      }),
+    });
+    const missing = report.findings.filter((f) => f.rule === 'missing-permission');
+    expect(missing.map((f) => [f.severity, f.actions])).toEqual([['note', ['ecr:GetDownloadUrlForLayer']]]);
+    expect(report.findings.filter((f) => f.rule === 'unresolved-reference').map((f) => [f.location.line, f.message.split(':')[0]])).toEqual([
+      [16, 'dynamic "statement" blocks'],
+      [29, 'aws_iam_role_policy.maybe'],
+    ]);
   });
 });
 

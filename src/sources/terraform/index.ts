@@ -79,7 +79,17 @@ export function readTerraform(paths: string[], relPath: (abs: string) => string,
           const type = key.slice(0, key.indexOf('.'));
           if (!RESOURCE_TYPES.includes(type)) continue;
           const name = key.slice(type.length + 1);
-          for (const inst of mod.instances('resource', type, name).byKey.values()) {
+          const instances = mod.instances('resource', type, name);
+          if (instances.symbolic) {
+            // As CloudFormation's undetermined conditions are: assumed, and said so.
+            root.dep.diagnostics.push({
+              rule: 'unresolved-reference',
+              severity: 'note',
+              message: `${mod.prefix()}${key}: count or for_each is not determined by the configuration; it is read as one instance whose count.index or each.key/each.value are unknown, though it may create none`,
+              loc: mod.config.resources.get(key)!.loc,
+            });
+          }
+          for (const inst of instances.byKey.values()) {
             result.addresses.add(inst.address);
             builder.add(hclView(inst));
           }

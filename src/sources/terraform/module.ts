@@ -419,12 +419,17 @@ export class ModuleInstance {
         const iterator = (b.body.attributes.get('iterator') && textOf(b.body.attributes.get('iterator')!.src, b.body.attributes.get('iterator')!.expr)) || type;
         const entries = forEach && collectionEntries(forEach);
         if (!entries) {
+          // Leaving the blocks out would turn "may grant" into "does not grant" (a false missing
+          // permission): they are read as one block whose iterator is unknown, as resources are.
           this.dep.diagnostics.push({
             rule: 'unresolved-reference',
             severity: 'note',
-            message: `dynamic "${type}" blocks: for_each is not determined by the configuration; these blocks are not evaluated`,
+            message: `dynamic "${type}" blocks: for_each is not determined by the configuration; they are read as one block whose ${iterator}.key and ${iterator}.value are unknown`,
             loc: b.loc,
           });
+          // Named with the block's line: two such blocks are two unknowns, never equal.
+          const symbolic = map([['key', this.unknown(`${iterator}.key#L${b.loc.line}`, b.loc)], ['value', this.unknown(`${iterator}.value#L${b.loc.line}`, b.loc)]], b.loc);
+          out.push({ body: content.body, vars: new Map([...vars, [iterator, symbolic]]), loc: content.loc });
           continue;
         }
         for (const [k, v] of entries) {
