@@ -242,6 +242,35 @@ resource "aws_iam_role_policy" "p" {
     });
     expect(report.roles[0].incomplete).toEqual(['policy ${aws_iam_role_policy.p.policy} is not determined by the input']);
   });
+  it('a note that hangs on a statement whose actions are unknown names them', () => {
+    const report = scan({
+      paths: ['.'],
+      cwd: writeTree({
+        'ecs.tf': `provider "aws" { region = "us-east-1" }
+variable "extra_actions" { type = list(string) }
+resource "aws_iam_role" "r" {
+  name = "r"
+  ${TRUST}
+}
+resource "aws_iam_role_policy" "p" {
+  name   = "p"
+  role   = aws_iam_role.r.name
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = var.extra_actions, Resource = "*" }] })
+}
+resource "aws_ecs_task_definition" "t" {
+  family                   = "t"
+  requires_compatibilities = ["FARGATE"]
+  execution_role_arn       = aws_iam_role.r.arn
+  container_definitions    = jsonencode([{ name = "app", image = "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1" }])
+}
+`,
+      }),
+    });
+    const missing = report.findings.filter((f) => f.rule === 'missing-permission');
+    expect(missing.map((f) => f.severity)).toEqual(['note', 'note']);
+    for (const f of missing) expect(f.message).toMatch(/it depends on \$\{var\.extra_actions\}/);
+  });
+
   it('a grant that hangs on an unknown for_each or count is a note, never a missing-permission error', () => {
     const report = scan({
       paths: ['.'],
