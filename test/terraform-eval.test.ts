@@ -5,7 +5,9 @@ import { display } from '../src/model.js';
 import { toPlain } from '../src/sources/nodes.js';
 import { FUNCTION_NAMES } from '../src/sources/terraform/functions.js';
 import { isEncoded } from '../src/sources/terraform/values.js';
-import { root } from './helpers/terraform.js';
+import { symlinkSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { root, writeTree } from './helpers/terraform.js';
 
 const at = { file: 'main.tf', line: 1, column: 1 };
 
@@ -255,6 +257,20 @@ describe('functions', () => {
       null,
       [],
     ]);
+  });
+
+  it('file() and templatefile() read only regular files of the project, never outside it', () => {
+    // A repository scanned in CI must not make rolefit print /etc/passwd or the runner's
+    // environment in a finding, nor hang it on /dev/zero or /dev/stdin.
+    const outside = writeTree({ 'secret.json': '{"token": "s3cr3t"}' });
+    const { mod, dir } = root({
+      'main.tf': `locals {\n  abs = file("${outside}/secret.json")\n  up = file("../${basename(outside)}/secret.json")\n  link = file("link/secret.json")\n  dev = file("/dev/zero")\n  tpl = templatefile("${outside}/secret.json", {})\n  ok = file("sub/ok.txt")\n}\n`,
+      'sub/ok.txt': 'fine',
+    });
+    symlinkSync(outside, join(dir, 'link'));
+    const plain = (k: string) => display(String(toPlain(mod.local(k, at))));
+    for (const k of ['abs', 'up', 'link', 'dev', 'tpl']) expect(plain(k)).toMatch(/^\$\{(file|templatefile)\(/);
+    expect(plain('ok')).toBe('fine');
   });
 
   it('a function it does not implement, or unknown arguments, give a token', () => {

@@ -1,9 +1,10 @@
 // Terraform's built-in functions that policies and container definitions are built with. A
 // function rolefit does not implement, or one given unknown arguments, gives an unknown value.
-import { readFileSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative } from 'node:path';
 import { hasToken, type Loc, type Node } from '../../model.js';
 import { fromPlain, InputError, parseJson, toPlain } from '../nodes.js';
+import { decodeUtf8, readBounded } from '../index.js';
 import { parseHcl } from './parser.js';
 import { evaluate, stringify, type Scope } from './eval.js';
 import { encoded, isEncoded, isEvaluationError, isNull, isUnknown, known, scalar, seq, text } from './values.js';
@@ -31,14 +32,49 @@ function sameValue(a: Node, b: Node): boolean {
   return JSON.stringify(toPlain(a)) === JSON.stringify(toPlain(b));
 }
 
-/** Reads a file named relative to the root module (Terraform's working directory). */
+/**
+ * Reads a file named relative to the root module (Terraform's working directory): only a regular
+ * file of the project (the root module's git work tree, the root module or the scan's directory),
+ * bounded and UTF-8. A scanned repository must not make rolefit print a file from elsewhere on the
+ * machine in a finding (CI scans pull requests), nor hang it on a device; anything else is unknown.
+ */
 function readRelative(path: string, c: CallContext): { text: string; file: string } | undefined {
   const full = isAbsolute(path) ? path : join(c.scope.baseDir, path);
   try {
-    return { text: readFileSync(full, 'utf8').replace(/^\uFEFF/, ''), file: c.scope.relPath(full) };
+    const real = realpathSync(full);
+    if (!statSync(real).isFile() || !inProject(real, c.scope)) return undefined;
+    const file = c.scope.relPath(full);
+    return { text: decodeUtf8(readBounded(real, file), file), file };
   } catch {
     return undefined;
   }
+}
+
+function inProject(real: string, scope: Scope): boolean {
+  const within = (dir: string) => {
+    const r = relative(dir, real);
+    return r !== '' && !r.startsWith('..') && !isAbsolute(r);
+  };
+  const base = realpathSync(scope.baseDir);
+  const rel = scope.relPath(real);
+  return within(base) || within(gitRoot(base) ?? base) || !(rel.startsWith('../') || rel === '..' || isAbsolute(rel));
+}
+
+const gitRoots = new Map<string, string | undefined>();
+
+/** The git work tree a directory is in (the nearest ancestor holding .git). */
+function gitRoot(dir: string): string | undefined {
+  if (gitRoots.has(dir)) return gitRoots.get(dir);
+  let root: string | undefined;
+  for (let d = dir; ; d = dirname(d)) {
+    if (existsSync(join(d, '.git'))) {
+      root = d;
+      break;
+    }
+    if (dirname(d) === d) break;
+  }
+  gitRoots.set(dir, root);
+  return root;
 }
 
 /** A string from a file, with the positions of its JSON when it is JSON (a policy or container definitions). */
