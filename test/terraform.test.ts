@@ -506,6 +506,19 @@ describe('module directories', () => {
     expect(inv.roles.map((r) => r.name)).toEqual(['ok']);
   });
 
+  it('points at an unclosed template interpolation or directive, not at the enclosing block', () => {
+    const { errors } = inventory({
+      'a/main.tf': 'locals {\n  name = "svc"\n  arn  = "arn:aws:s3:::${local.name"\n}\n',
+      'b/main.tf': 'locals {\n  x = "%{ if true }a"\n}\n',
+      'c/main.tf': 'locals {\n  ok = "${local.x}"\n  y = "%{ for a in local.b }${a}"\n}\n',
+    });
+    expect(errors.map((e) => [e.location.file, e.location.line, e.location.column, e.message])).toEqual([
+      ['a/main.tf', 3, 24, 'invalid HCL: "${" is not closed by "}"'],
+      ['b/main.tf', 2, 8, 'invalid HCL: "%{ if }" is not closed by "%{ endif }"'],
+      ['c/main.tf', 3, 8, 'invalid HCL: "%{ for }" is not closed by "%{ endfor }"'],
+    ]);
+  });
+
   it('reads a registry module where terraform init installed it', () => {
     const { inventory: inv } = inventory({
       'main.tf': 'module "iam" {\n  source  = "acme/ecs-role/aws"\n  version = "1.0.0"\n  name    = "api"\n}\n',
