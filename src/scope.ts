@@ -5,6 +5,7 @@
 // is not the named files' fault, so it does not fail the run; it is handed to onContextError (the
 // CLI prints it on stderr) and marks the result partial, since findings may depend on that file.
 // A context path that does not exist stays an error: a typo must not silently narrow the scan.
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { discover, displayPath } from './sources/discover.js';
 import { isTerraformFile } from './sources/terraform/index.js';
@@ -31,7 +32,8 @@ export function reportScope(options: ScanOptions): ReportScope | null {
   const namesTerraformFile = options.paths.some((p) => isTerraformFile(p) && named.files.includes(resolve(cwd, p)));
   if (context.length === 0 && !namesTerraformFile) return null;
   const reported = new Set([...named.files, ...named.missing].map((p) => displayPath(cwd, p)));
-  for (const p of context) reported.add(displayPath(cwd, resolve(cwd, p)));
+  // A missing context path is reported (its error); an existing one, even a file, is only context.
+  for (const p of context.map((c) => resolve(cwd, c))) if (!existsSync(p)) reported.add(displayPath(cwd, p));
   const reports = (file: string) => reported.has(file);
   return {
     readPaths: [...options.paths, ...context],

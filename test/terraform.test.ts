@@ -488,6 +488,8 @@ describe('module directories', () => {
     expect(policy.findings.map((f) => [f.rule, f.location.file, f.role?.name])).toEqual([['privilege-escalation', 'modules/svc/policy.tf', 'orders-exec']]);
     // A directory is reported whole.
     expect(scan({ paths: ['modules'], cwd: dir }).findings.map((f) => f.location.file)).toEqual(['modules/svc/policy.tf', 'modules/svc/role.tf']);
+    // A context path that is a file is context too, not reported.
+    expect(scan({ paths: ['modules/svc/role.tf'], context: ['modules/svc/policy.tf'], cwd: dir }).findings.map((f) => f.location.file)).toEqual(['modules/svc/role.tf']);
     // A broken sibling is not the given file's error, but the module could not be read: partial.
     const broken = writeTree({ ...files, 'modules/svc/broken.tf': 'resource "aws_iam_role" "b" {\n' });
     const onContextError = vi.fn();
