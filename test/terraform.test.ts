@@ -161,6 +161,40 @@ resource "aws_iam_role_policy" "p" {
     expect(inv.roles[0].trust!.statements[0].principals!.map((p) => `${p.type}:${p.value}`)).toEqual(['Service:ecs-tasks.amazonaws.com', 'AWS:arn:aws:iam::111122223333:root']);
   });
 
+  it('a policy document with an undetermined source or override document is undetermined, not the known part', () => {
+    const doc = (args: string) => `variable "extra" {}
+data "aws_iam_policy_document" "base" {
+  statement {
+    actions   = ["ecr:GetAuthorizationToken"]
+    resources = ["*"]
+  }
+}
+data "aws_iam_policy_document" "d" {
+  ${args}
+}
+resource "aws_iam_role" "r" {
+  name = "r"
+  ${TRUST}
+}
+resource "aws_iam_role_policy" "p" {
+  name   = "p"
+  role   = aws_iam_role.r.name
+  policy = data.aws_iam_policy_document.d.json
+}
+`;
+    for (const args of [
+      'source_policy_documents = [data.aws_iam_policy_document.base.json, var.extra]',
+      'source_policy_documents = var.extra',
+      'override_policy_documents = [var.extra]',
+    ]) {
+      // Dropping var.extra would read as "grants only ecr:GetAuthorizationToken".
+      const report = scan({ paths: ['.'], cwd: writeTree({ 'iam.tf': doc(args) }) });
+      expect(report.roles[0].incomplete, args).toEqual(['policy ${aws_iam_role_policy.p.policy} is not determined by the input']);
+    }
+    const known = scan({ paths: ['.'], cwd: writeTree({ 'iam.tf': doc('source_policy_documents = [data.aws_iam_policy_document.base.json, null]') }) });
+    expect(known.roles[0].incomplete).toEqual([]);
+  });
+
   it('reads a policy written as a heredoc with the lines of its statements', () => {
     const { inventory: inv } = inventory({
       'p.tf': `resource "aws_iam_policy" "p" {

@@ -28,7 +28,7 @@ export interface AttributeSource {
   context: { partition: string; region: string; account: string };
   tokens: Tokens;
   /** The document of a `data "aws_iam_policy_document"`. */
-  policyDocument?: () => Node;
+  policyDocument?: () => Node | undefined;
 }
 
 export function hclAttributeSource(inst: ResourceInstance): AttributeSource {
@@ -66,7 +66,10 @@ export function computedAttribute(res: AttributeSource, attr: string, loc: Loc):
         if (attr === 'dns_suffix' && P === 'aws') return value('amazonaws.com');
         break;
       case 'aws_iam_policy_document':
-        if ((attr === 'json' || attr === 'minified_json') && res.policyDocument) return encoded(res.policyDocument(), loc);
+        if ((attr === 'json' || attr === 'minified_json') && res.policyDocument) {
+          const doc = res.policyDocument();
+          if (doc) return encoded(doc, loc);
+        }
         break;
       case 'aws_iam_policy': {
         // An AWS managed policy looked up by name (a customer policy of the same name is not considered).
