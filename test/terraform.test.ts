@@ -555,6 +555,22 @@ describe('module directories', () => {
     ]);
   });
 
+  it('says that Terraform JSON files (.tf.json, as CDKTF writes them) are not read, instead of skipping them silently', () => {
+    const report = scan({
+      paths: ['.'],
+      cwd: writeTree({
+        'cdk/main.tf.json': JSON.stringify({ resource: { aws_iam_role: { exec: { name: 'exec' } } } }, null, 2),
+        'mixed/main.tf': `resource "aws_iam_role" "r" {\n  name = "r"\n  ${TRUST}\n}\n`,
+        'mixed/override.tf.json': '{}',
+      }),
+    });
+    expect(report.errors).toEqual([]);
+    expect(report.findings.filter((f) => f.rule === 'unresolved-reference').map((f) => [f.severity, f.location.file, f.message])).toEqual([
+      ['warning', 'cdk/main.tf.json', 'Terraform JSON configuration is not read: what cdk/main.tf.json defines is not analysed'],
+      ['warning', 'mixed/override.tf.json', 'Terraform JSON configuration is not read: what mixed/override.tf.json defines is not analysed'],
+    ]);
+  });
+
   it('reads a registry module where terraform init installed it', () => {
     const { inventory: inv } = inventory({
       'main.tf': 'module "iam" {\n  source  = "acme/ecs-role/aws"\n  version = "1.0.0"\n  name    = "api"\n}\n',

@@ -23,7 +23,7 @@ import type { HclBody } from './hcl.js';
 export { startParser as startTerraformParser } from './parser.js';
 
 export function isTerraformFile(path: string): boolean {
-  return path.endsWith('.tf') || path.endsWith('.tfvars');
+  return path.endsWith('.tf') || path.endsWith('.tfvars') || path.endsWith('.tf.json');
 }
 
 export interface TerraformResult {
@@ -75,6 +75,12 @@ export function readTerraform(paths: string[], relPath: (abs: string) => string,
       const root = rootModule(dir, config, loader, relPath, files, plan);
       for (const mod of root.walk()) {
         for (const f of mod.config.files) files.add(f);
+        for (const f of mod.config.jsonFiles) {
+          if (files.has(f)) continue;
+          files.add(f);
+          // Not read: say so rather than report its module as if it were complete.
+          builder.inv.diagnostics.push({ rule: 'unresolved-reference', severity: 'warning', message: `Terraform JSON configuration is not read: what ${f} defines is not analysed`, loc: { file: f, line: 1, column: 1 } });
+        }
         for (const key of mod.config.resources.keys()) {
           const type = key.slice(0, key.indexOf('.'));
           if (!RESOURCE_TYPES.includes(type)) continue;

@@ -16,6 +16,8 @@ export interface ModuleConfig {
   dir: string;
   /** The .tf files, as locations show them. */
   files: string[];
+  /** Terraform JSON files (.tf.json), which are not read: as locations show them. */
+  jsonFiles: string[];
   variables: Map<string, HclBlock>;
   locals: Map<string, HclAttribute>;
   resources: Map<string, HclBlock>;
@@ -36,6 +38,7 @@ export class ConfigLoader {
     const config: ModuleConfig = {
       dir,
       files: [],
+      jsonFiles: [],
       variables: new Map(),
       locals: new Map(),
       resources: new Map(),
@@ -47,7 +50,9 @@ export class ConfigLoader {
     this.cache.set(dir, config);
     let names: string[] = [];
     try {
-      names = readdirSync(dir).filter((n) => n.endsWith('.tf')).sort();
+      const all = readdirSync(dir).sort();
+      names = all.filter((n) => n.endsWith('.tf'));
+      config.jsonFiles = all.filter((n) => n.endsWith('.tf.json')).map((n) => this.relPath(join(dir, n)));
     } catch {
       // a missing module directory: reported by the caller
     }
