@@ -21,6 +21,14 @@ const TRUST = `assume_role_policy = jsonencode({
     Statement = [{ Effect = "Allow", Principal = { Service = "ecs-tasks.amazonaws.com" }, Action = "sts:AssumeRole" }]
   })`;
 
+/** A Fargate task of role aws_iam_role.r pulling a private ECR image: it needs ECR auth and pull. */
+const FARGATE_TASK = `resource "aws_ecs_task_definition" "t" {
+  family                   = "t"
+  requires_compatibilities = ["FARGATE"]
+  execution_role_arn       = aws_iam_role.r.arn
+  container_definitions    = jsonencode([{ name = "app", image = "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1" }])
+}`;
+
 describe('roles and policies', () => {
   it('reads a role with inline_policy blocks, managed_policy_arns and a permissions boundary', () => {
     const { inventory: inv, errors } = inventory({
@@ -291,12 +299,7 @@ resource "aws_iam_role_policy" "p" {
   role   = aws_iam_role.r.name
   policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = var.extra_actions, Resource = "*" }] })
 }
-resource "aws_ecs_task_definition" "t" {
-  family                   = "t"
-  requires_compatibilities = ["FARGATE"]
-  execution_role_arn       = aws_iam_role.r.arn
-  container_definitions    = jsonencode([{ name = "app", image = "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1" }])
-}
+${FARGATE_TASK}
 `,
       }),
     });
@@ -340,12 +343,7 @@ resource "aws_iam_role_policy" "maybe" {
   role   = aws_iam_role.r.name
   policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "ecr:BatchGetImage", Resource = "*" }] })
 }
-resource "aws_ecs_task_definition" "t" {
-  family                   = "t"
-  requires_compatibilities = ["FARGATE"]
-  execution_role_arn       = aws_iam_role.r.arn
-  container_definitions    = jsonencode([{ name = "app", image = "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1" }])
-}
+${FARGATE_TASK}
 `,
       }),
     });
