@@ -21,6 +21,17 @@ const TRUST = `assume_role_policy = jsonencode({
     Statement = [{ Effect = "Allow", Principal = { Service = "ecs-tasks.amazonaws.com" }, Action = "sts:AssumeRole" }]
   })`;
 
+/** Role aws_iam_role.r (trusting ECS tasks) with the inline policy aws_iam_role_policy.p given by `policy` (an expression). */
+const roleWithPolicy = (policy: string) => `resource "aws_iam_role" "r" {
+  name = "r"
+  ${TRUST}
+}
+resource "aws_iam_role_policy" "p" {
+  name   = "p"
+  role   = aws_iam_role.r.name
+  policy = ${policy}
+}`;
+
 /** A Fargate task of role aws_iam_role.r pulling a private ECR image: it needs ECR auth and pull. */
 const FARGATE_TASK = `resource "aws_ecs_task_definition" "t" {
   family                   = "t"
@@ -180,15 +191,7 @@ data "aws_iam_policy_document" "base" {
 data "aws_iam_policy_document" "d" {
   ${args}
 }
-resource "aws_iam_role" "r" {
-  name = "r"
-  ${TRUST}
-}
-resource "aws_iam_role_policy" "p" {
-  name   = "p"
-  role   = aws_iam_role.r.name
-  policy = data.aws_iam_policy_document.d.json
-}
+${roleWithPolicy('data.aws_iam_policy_document.d.json')}
 `;
     for (const args of [
       'source_policy_documents = [data.aws_iam_policy_document.base.json, var.extra]',
@@ -270,15 +273,7 @@ resource "aws_iam_policy" "p" {
       paths: ['.'],
       cwd: writeTree({
         'iam.tf': `variable "policy_json" {}
-resource "aws_iam_role" "r" {
-  name = "r"
-  ${TRUST}
-}
-resource "aws_iam_role_policy" "p" {
-  name   = "p"
-  role   = aws_iam_role.r.name
-  policy = var.policy_json
-}
+${roleWithPolicy('var.policy_json')}
 `,
       }),
     });
@@ -290,15 +285,7 @@ resource "aws_iam_role_policy" "p" {
       cwd: writeTree({
         'ecs.tf': `provider "aws" { region = "us-east-1" }
 variable "extra_actions" { type = list(string) }
-resource "aws_iam_role" "r" {
-  name = "r"
-  ${TRUST}
-}
-resource "aws_iam_role_policy" "p" {
-  name   = "p"
-  role   = aws_iam_role.r.name
-  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = var.extra_actions, Resource = "*" }] })
-}
+${roleWithPolicy('jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = var.extra_actions, Resource = "*" }] })')}
 ${FARGATE_TASK}
 `,
       }),
