@@ -66,6 +66,18 @@ describe('references', () => {
     expect(value('[var.a, var.b, var.c, var.d]', files)).toEqual(['from-default', 'from-tfvars', 'from-auto', '${var.d}']);
   });
 
+  it('reads terraform.tfvars.json and *.auto.tfvars.json as Terraform loads them', () => {
+    // Loaded after terraform.tfvars, and *.auto.tfvars(.json) in lexical order: the last one wins.
+    const files = {
+      'v.tf': 'variable "a" { default = "from-default" }\nvariable "b" {}\nvariable "c" {}\nvariable "d" {}\n',
+      'terraform.tfvars': 'a = "from-tfvars"\nb = "from-tfvars"\n',
+      'terraform.tfvars.json': '{"a": "from-tfvars-json", "c": ["x", 2]}',
+      'a.auto.tfvars.json': '{"d": {"k": 1}}',
+      'b.auto.tfvars': 'd = "from-b-auto"\n',
+    };
+    expect(value('[var.a, var.b, var.c, var.d]', files)).toEqual(['from-tfvars-json', 'from-tfvars', ['x', 2], 'from-b-auto']);
+  });
+
   it('does not read other variable files (they are -var-file choices)', () => {
     expect(value('var.stage', { 'v.tf': 'variable "stage" {}\n', 'prod.tfvars': 'stage = "prod"\n' })).toBe('${var.stage}');
   });

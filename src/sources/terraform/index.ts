@@ -9,7 +9,7 @@
 import { readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { hasToken, mergeInventory, type Inventory, type Node } from '../../model.js';
-import { InputError } from '../nodes.js';
+import { InputError, parseJson } from '../nodes.js';
 import { textOf, readHclFile } from './hcl.js';
 import { evaluate } from './eval.js';
 import { computedAttribute, contextOf, hclAttributeSource } from './attributes.js';
@@ -23,7 +23,7 @@ import type { HclBody } from './hcl.js';
 export { startParser as startTerraformParser } from './parser.js';
 
 export function isTerraformFile(path: string): boolean {
-  return path.endsWith('.tf') || path.endsWith('.tfvars') || path.endsWith('.tf.json');
+  return ['.tf', '.tfvars', '.tf.json', '.tfvars.json'].some((ext) => path.endsWith(ext));
 }
 
 export interface TerraformResult {
@@ -128,15 +128,24 @@ export function rootModule(dir: string, config: ReturnType<ConfigLoader['load']>
     relPath,
   };
   const values = new Map<string, Node>();
+  // Terraform's order: terraform.tfvars, terraform.tfvars.json, then *.auto.tfvars(.json) by name.
+  const rank = (n: string) => (n === 'terraform.tfvars' ? 0 : n === 'terraform.tfvars.json' ? 1 : 2);
   const varFiles = readdirSync(dir)
-    .filter((n) => n === 'terraform.tfvars' || n.endsWith('.auto.tfvars'))
-    .sort((a, b) => (a === 'terraform.tfvars' ? -1 : b === 'terraform.tfvars' ? 1 : a < b ? -1 : 1));
+    .filter((n) => rank(n) < 2 || n.endsWith('.auto.tfvars') || n.endsWith('.auto.tfvars.json'))
+    .sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
   // A plan's variables are the values it was made with (-var, -var-file included): they come first.
   const root = new ModuleInstance(config, '', dep, (name) => plan?.variables.get(name) ?? values.get(name));
   for (const name of varFiles) {
     const path = join(dir, name);
     const file = relPath(path);
     files.add(file);
+    if (name.endsWith('.json')) {
+      // JSON values are literal values.
+      const json = parseJson(readText(path, file), file);
+      if (json.kind !== 'map') throw new InputError('a variables file in JSON must hold an object', json.loc);
+      for (const e of json.entries) values.set(e.key, e.value);
+      continue;
+    }
     const body: HclBody = readHclFile(readText(path, file), file);
     // A variables file holds values only: any reference in it is unknown.
     for (const [k, a] of body.attributes) {
