@@ -162,6 +162,21 @@ describe('references', () => {
     expect([...inst.byKey.values()].map((i) => i.address)).toEqual(['aws_iam_role.r[*]']);
   });
 
+  it('a part of an unknown value is named after that value: each.value.arn of two unknown for_each are two values', () => {
+    const files = {
+      'r.tf': [
+        'variable "a" {}\nvariable "b" {}',
+        'resource "aws_iam_role" "x" {\n  for_each = var.a\n  name = each.value.name\n}',
+        'resource "aws_iam_role" "y" {\n  for_each = var.b\n  name = each.value.name\n}',
+      ].join('\n'),
+    };
+    const { mod } = root(files);
+    const name = (r: string) => display(String(toPlain(mod.instanceAttr(mod.instances('resource', 'aws_iam_role', r).byKey.get('*')!, 'name', at))));
+    // Equal tokens are equal values: these must differ, or a grant on one would cover a need on the other.
+    expect([name('x'), name('y')]).toEqual(['${aws_iam_role.x.each.value.name}', '${aws_iam_role.y.each.value.name}']);
+    expect(value('var.a.k.name', files)).toBe('${var.a.k.name}');
+  });
+
   it('passes input variables into local modules and reads their outputs', () => {
     const files = {
       'modules.tf': 'module "m" {\n  source = "./mod"\n  name = "svc"\n}\nmodule "n" {\n  source = "./mod"\n  for_each = toset(["a"])\n  name = each.key\n}\n',

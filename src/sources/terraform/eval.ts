@@ -2,7 +2,7 @@
 // `%{if}`/`%{for}` directives), references, function calls, for expressions, conditionals,
 // operators, index and splat. What the configuration does not determine becomes a token named
 // after the expression (values.ts); nothing unknown ever becomes a wildcard.
-import { hasToken, type Loc, type Node } from '../../model.js';
+import { hasToken, type Loc, type Node, type ScalarNode } from '../../model.js';
 import { parseJson, toPlain } from '../nodes.js';
 import { locOf, textOf, unescapeQuoted, type HclFile } from './hcl.js';
 import type { SyntaxNode } from './parser.js';
@@ -158,18 +158,27 @@ function toSteps(postfix: SyntaxNode[], scope: Scope): Step[] {
 }
 
 /** Applies traversal steps to a value; an unknown or missing step gives a token named after the expression. */
+function indexText(index: Node): string {
+  const t = text(index);
+  return t === undefined || hasToken(t) ? '?' : index.kind === 'scalar' && typeof index.value === 'number' ? t : JSON.stringify(t);
+}
+
+function stepsText(steps: Step[]): string {
+  return steps.map((s) => ('splat' in s ? `[*]${stepsText(s.splat)}` : 'attr' in s ? `.${s.attr}` : `[${indexText(s.index)}]`)).join('');
+}
+
 export function traverse(value: Node, steps: Step[], scope: Scope, loc: Loc, expr: string): Node {
   let v = value;
   for (let i = 0; i < steps.length; i++) {
     const step = steps[i];
+    if (isUnknown(v)) return scope.tokens.part(v as ScalarNode, stepsText(steps.slice(i)), loc);
     if ('splat' in step) {
-      if (isUnknown(v)) return scope.tokens.unknown(expr, loc);
       const list = v.kind === 'seq' ? v.items : isNull(v) ? [] : [v];
       const out = seq(list.map((item) => traverse(item, step.splat, scope, loc, expr)), loc);
       return traverse(out, steps.slice(i + 1), scope, loc, expr);
     }
     // What a known value does not have is an error in Terraform (try() then takes its next argument).
-    const missing = () => (isUnknown(v) ? scope.tokens.unknown(expr, loc) : evaluationError(scope.tokens.unknown(expr, loc)));
+    const missing = () => evaluationError(scope.tokens.unknown(expr, loc));
     if ('attr' in step) {
       const next = getKey(v, step.attr);
       if (next === undefined) return missing();
