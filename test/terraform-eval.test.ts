@@ -175,6 +175,13 @@ describe('references', () => {
     // Equal tokens are equal values: these must differ, or a grant on one would cover a need on the other.
     expect([name('x'), name('y')]).toEqual(['${aws_iam_role.x.each.value.name}', '${aws_iam_role.y.each.value.name}']);
     expect(value('var.a.k.name', files)).toBe('${var.a.k.name}');
+    // The same text over other values of each is another value; over the same values, the same.
+    const { mod: m } = root({
+      'r.tf': 'variable "a" {}\nvariable "b" {}\nresource "aws_iam_role" "r" {\n  for_each = { x = var.a, y = var.b, z = var.a }\n  name = join("-", [for s in each.value : upper(s)])\n}\n',
+    });
+    const names = ['x', 'y', 'z'].map((k) => m.instanceAttr(m.instances('resource', 'aws_iam_role', 'r').byKey.get(k)!, 'name', at));
+    expect(new Set(names.map((n) => display(String(toPlain(n))).replace(/#.*/, ''))).size).toBe(1);
+    expect(toPlain(names[0])).not.toEqual(toPlain(names[1]));
   });
 
   it('passes input variables into local modules and reads their outputs', () => {

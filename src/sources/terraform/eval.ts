@@ -47,7 +47,10 @@ function named(n: SyntaxNode): SyntaxNode[] {
 /** A token for the value of this expression (its source text names it). */
 function unknownOf(n: SyntaxNode, scope: Scope, loc: Loc): Node {
   const t = textOf(scope.src, n).replace(/\s+/g, ' ');
-  return scope.tokens.unknown(t.length <= 80 ? t : `${t.slice(0, 60)}…#${hash(t)}`, loc);
+  // The same text over other values of each, count, a for variable or an iterator is another value.
+  const bound = [...scope.vars.keys()].filter((k) => new RegExp(`(^|[^\\w.])${k}\\b`).test(t));
+  const salt = bound.length ? `#${hash(bound.map((k) => toPlain(scope.vars.get(k)!)))}` : '';
+  return scope.tokens.unknown((t.length <= 80 ? t : `${t.slice(0, 60)}…#${hash(t)}`) + salt, loc);
 }
 
 function evalNode(n: SyntaxNode, scope: Scope, loc: Loc): Node {
