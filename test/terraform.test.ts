@@ -180,6 +180,15 @@ resource "aws_iam_role_policy" "p" {
     expect(inv.roles[0].trust!.statements[0].principals!.map((p) => `${p.type}:${p.value}`)).toEqual(['Service:ecs-tasks.amazonaws.com', 'AWS:arn:aws:iam::111122223333:root']);
   });
 
+  it('a policy rendered by templatefile() is located at the call, whose file a pre-commit hook passes', () => {
+    // A template (.tftpl, .tpl) is not a file rolefit scans, so a hook never names it: a finding
+    // placed in it would be reported for no staged file. The call's file is the one staged.
+    const template = '{"Version": "2012-10-17", "Statement": [{"Sid": "S3", "Effect": "Allow", "Action": "s3:GetObject", "Resource": ${jsonencode(objects)}}]}\n';
+    const dir = writeTree({ 'iam.tf': roleWithPolicy('templatefile("${path.module}/policy.json.tftpl", { objects = ["arn:aws:s3:::b/*"] })'), 'policy.json.tftpl': template, 'ecs.tf': FARGATE_TASK });
+    const report = scan({ paths: ['iam.tf'], context: ['.'], cwd: dir });
+    expect(report.findings.filter((f) => f.rule === 'excess-action').map((f) => [f.location.file, f.location.line])).toEqual([['iam.tf', 11]]);
+  });
+
   it('a policy document with an undetermined source or override document is undetermined, not the known part', () => {
     const doc = (args: string) => `variable "extra" {}
 data "aws_iam_policy_document" "base" {
