@@ -582,6 +582,21 @@ describe('module directories', () => {
 });
 
 describe('hostile input', () => {
+  it('refuses a file too large for the HCL parser with a clear error, not an internal error', () => {
+    // The parser's WebAssembly memory gives out between 12 and 16 MB of HCL (exit 3, "Aborted()").
+    const big = `locals {\n  x = "${'a'.repeat(9 * 1024 * 1024)}"\n}\n`;
+    const { inventory: inv, errors } = inventory({
+      'big/main.tf': big,
+      'tpl/main.tf': 'resource "aws_iam_policy" "p" {\n  name   = "p"\n  policy = templatefile("big.tftpl", {})\n}\n',
+      'tpl/big.tftpl': big,
+    });
+    expect(errors.map((e) => [e.location.file, e.location.line, e.message])).toEqual([
+      ['big/main.tf', 1, 'file is 9,437,204 bytes, over the limit of 8 MiB for HCL; refused'],
+    ]);
+    // A template too large is an unknown value (its policy is then not determined).
+    expect(inv.managedPolicies).toEqual([]);
+  });
+
   it('refuses nesting deeper than it can read, and text that is not UTF-8, and reads the rest', () => {
     const { inventory: inv, errors } = inventory({
       'deep/main.tf': `locals {\n  x = ${'['.repeat(50000)}${']'.repeat(50000)}\n}\n`,

@@ -5,7 +5,7 @@ import { dirname, isAbsolute, join, relative } from 'node:path';
 import { hasToken, type Loc, type Node } from '../../model.js';
 import { fromPlain, InputError, parseJson, toPlain } from '../nodes.js';
 import { decodeUtf8, readBounded } from '../index.js';
-import { parseHcl } from './parser.js';
+import { MAX_HCL_BYTES, parseHcl } from './parser.js';
 import { evaluate, stringify, type Scope } from './eval.js';
 import { encoded, isEncoded, isEvaluationError, isNull, isUnknown, known, scalar, seq, text } from './values.js';
 import type { SyntaxNode } from './parser.js';
@@ -96,7 +96,7 @@ function templatefile(args: Node[], c: CallContext): Node {
   const vars = args[1];
   if (path === undefined) return c.unknown();
   const read = readRelative(path, c);
-  if (!read) return c.unknown();
+  if (!read || Buffer.byteLength(read.text) > MAX_HCL_BYTES) return c.unknown();
   if (vars && vars.kind !== 'map') return c.unknown();
   // The template is parsed as the body of a heredoc, one line down (lineOffset puts it back).
   const marker = 'ROLEFIT_TEMPLATE_END';

@@ -5,8 +5,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { display, hasToken, type Diagnostic, type Loc, type Node } from '../../model.js';
 import { InputError } from '../nodes.js';
-import { decodeUtf8, MAX_YAML_BYTES, readBounded } from '../index.js';
+import { decodeUtf8, readBounded } from '../index.js';
 import { isRegion } from './region.js';
+import { MAX_HCL_BYTES } from './parser.js';
 import { readHclFile, textOf, type HclAttribute, type HclBlock, type HclBody, type HclFile } from './hcl.js';
 import { collectionEntries, evaluate, traverse, type Scope, type Step } from './eval.js';
 import { computedAttribute, hclAttributeSource } from './attributes.js';
@@ -93,11 +94,11 @@ export class ConfigLoader {
   }
 }
 
-/** A .tf or .tfvars file's text: unreadable, too large (as YAML, text a person writes) or not UTF-8 is an input error. */
+/** A .tf or .tfvars file's text: unreadable, too large (MAX_HCL_BYTES) or not UTF-8 is an input error. */
 export function readText(path: string, file: string): string {
   const bytes = readBounded(path, file);
-  if (bytes.length > MAX_YAML_BYTES) {
-    throw new InputError(`file is ${bytes.length.toLocaleString('en-US')} bytes, over the limit of ${MAX_YAML_BYTES / 1048576} MiB for HCL; refused`, { file, line: 1, column: 1 });
+  if (bytes.length > MAX_HCL_BYTES) {
+    throw new InputError(`file is ${bytes.length.toLocaleString('en-US')} bytes, over the limit of ${MAX_HCL_BYTES / 1048576} MiB for HCL; refused`, { file, line: 1, column: 1 });
   }
   return decodeUtf8(bytes, file);
 }
