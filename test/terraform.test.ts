@@ -597,6 +597,19 @@ describe('hostile input', () => {
     expect(inv.managedPolicies).toEqual([]);
   });
 
+  it('refuses a value that doubles itself out of memory (a billion laughs in locals) at its line', () => {
+    const lists = Array.from({ length: 40 }, (_, i) => `  l${i + 1} = [local.l${i}, local.l${i}]`);
+    const strings = Array.from({ length: 40 }, (_, i) => `  s${i + 1} = "\${local.s${i}}\${local.s${i}}"`);
+    const { errors } = inventory({
+      'lists/main.tf': `locals {\n  l0 = "x"\n${lists.join('\n')}\n}\nresource "aws_iam_policy" "p" {\n  name   = "p"\n  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "s3:GetObject", Resource = local.l40 }] })\n}\n`,
+      'strings/main.tf': `locals {\n  s0 = "${'x'.repeat(64)}"\n${strings.join('\n')}\n}\nresource "aws_iam_role" "r" {\n  name = local.s40\n}\n`,
+    });
+    expect(errors.map((e) => [e.location.file, e.location.line, e.message])).toEqual([
+      ['lists/main.tf', 21, 'the value of this expression has over 1,000,000 elements: too large to evaluate'],
+      ['strings/main.tf', 22, 'the value of this expression has over 1,000,000 elements: too large to evaluate'],
+    ]);
+  });
+
   it('refuses nesting deeper than it can read, and text that is not UTF-8, and reads the rest', () => {
     const { inventory: inv, errors } = inventory({
       'deep/main.tf': `locals {\n  x = ${'['.repeat(50000)}${']'.repeat(50000)}\n}\n`,

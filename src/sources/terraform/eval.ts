@@ -3,7 +3,7 @@
 // operators, index and splat. What the configuration does not determine becomes a token named
 // after the expression (values.ts); nothing unknown ever becomes a wildcard.
 import { hasToken, type Loc, type Node, type ScalarNode } from '../../model.js';
-import { parseJson, toPlain } from '../nodes.js';
+import { InputError, parseJson, toPlain } from '../nodes.js';
 import { locOf, textOf, unescapeQuoted, type HclFile } from './hcl.js';
 import type { SyntaxNode } from './parser.js';
 import { callFunction } from './functions.js';
@@ -29,12 +29,36 @@ export interface Scope {
 const MAX_DEPTH = 200;
 let depth = 0;
 
+/**
+ * The largest value an expression may have, in elements (a string counts one per 64 characters).
+ * Values are shared, not copied, so `[local.a, local.a]` doubles in size for free: 40 such locals
+ * are 2^40 elements, and jsonencode or a for expression over them ran out of memory.
+ */
+export const MAX_VALUE_SIZE = 1_000_000;
+const sizes = new WeakMap<Node, number>();
+
+function sizeOf(v: Node): number {
+  if (v.kind === 'scalar') return typeof v.value === 'string' ? 1 + (v.value.length >> 6) : 1;
+  let size = sizes.get(v);
+  if (size === undefined) {
+    size = 1;
+    for (const child of v.kind === 'seq' ? v.items : v.entries.map((e) => e.value)) {
+      size += sizeOf(child);
+      if (size > MAX_VALUE_SIZE) break;
+    }
+    sizes.set(v, size);
+  }
+  return size;
+}
+
 export function evaluate(n: SyntaxNode, scope: Scope): Node {
   const loc = locOf(scope.src, n);
   if (depth >= MAX_DEPTH) return scope.tokens.unknown(`TooDeep#${hash([loc.file, loc.line, loc.column])}`, loc);
   depth++;
   try {
-    return evalNode(n, scope, loc);
+    const v = evalNode(n, scope, loc);
+    if (sizeOf(v) > MAX_VALUE_SIZE) throw new InputError(`the value of this expression has over ${MAX_VALUE_SIZE.toLocaleString('en-US')} elements: too large to evaluate`, loc);
+    return v;
   } finally {
     depth--;
   }
