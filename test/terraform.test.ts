@@ -610,6 +610,18 @@ describe('hostile input', () => {
     ]);
   });
 
+  it('refuses a module whose evaluation does not end in reasonable work (nested for over large lists)', () => {
+    const lists = Array.from({ length: 16 }, (_, i) => `  l${i + 1} = concat(local.l${i}, local.l${i})`);
+    const { errors, inventory: inv } = inventory({
+      'slow/main.tf': `locals {\n  l0 = ["x"]\n${lists.join('\n')}\n  n = [for a in local.l16 : [for b in local.l16 : b]]\n}\nresource "aws_iam_role" "r" {\n  name = length(local.n)\n}\n`,
+      'ok/main.tf': `resource "aws_iam_role" "ok" {\n  name = "ok"\n  ${TRUST}\n}\n`,
+    });
+    expect(errors.map((e) => [e.location.file, e.location.line, e.message])).toEqual([
+      ['slow/main.tf', 19, 'evaluating this module takes over 5,000,000 steps (here): refused'],
+    ]);
+    expect(inv.roles.map((r) => r.name)).toEqual(['ok']);
+  });
+
   it('refuses nesting deeper than it can read, and text that is not UTF-8, and reads the rest', () => {
     const { inventory: inv, errors } = inventory({
       'deep/main.tf': `locals {\n  x = ${'['.repeat(50000)}${']'.repeat(50000)}\n}\n`,

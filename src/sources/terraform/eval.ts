@@ -51,8 +51,21 @@ function sizeOf(v: Node): number {
   return size;
 }
 
+/**
+ * Expressions evaluated for one root module before it is refused: nested for expressions over
+ * large collections are quadratic, and a hook must end. Real configurations use a few thousand.
+ */
+export const MAX_EVALUATIONS = 5_000_000;
+let evaluations = 0;
+
+/** Starts the evaluation budget of a root module. */
+export function resetEvaluationBudget(): void {
+  evaluations = 0;
+}
+
 export function evaluate(n: SyntaxNode, scope: Scope): Node {
   const loc = locOf(scope.src, n);
+  if (++evaluations > MAX_EVALUATIONS) throw new InputError(`evaluating this module takes over ${MAX_EVALUATIONS.toLocaleString('en-US')} steps (here): refused`, loc);
   if (depth >= MAX_DEPTH) return scope.tokens.unknown(`TooDeep#${hash([loc.file, loc.line, loc.column])}`, loc);
   depth++;
   try {

@@ -11,7 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { hasToken, mergeInventory, type Inventory, type Node } from '../../model.js';
 import { InputError, parseJson } from '../nodes.js';
 import { textOf, readHclFile } from './hcl.js';
-import { evaluate } from './eval.js';
+import { evaluate, resetEvaluationBudget } from './eval.js';
 import { computedAttribute, contextOf, hclAttributeSource } from './attributes.js';
 import { ConfigLoader, ModuleInstance, readText, type Deployment, type ResourceInstance } from './module.js';
 import { InventoryBuilder, PLAN_ORIGIN, RESOURCE_TYPES, type BlockView, type PlanInfo, type ResourceView } from './resources.js';
@@ -116,6 +116,7 @@ export function readTerraform(paths: string[], relPath: (abs: string) => string,
  * loads them). Exported for tests.
  */
 export function rootModule(dir: string, config: ReturnType<ConfigLoader['load']>, loader: ConfigLoader, relPath: (abs: string) => string, files = new Set<string>(), plan?: PlanInfo): ModuleInstance {
+  resetEvaluationBudget();
   const scopeName = relPath(dir);
   const tokens = new Tokens(scopeName === '' ? '.' : scopeName);
   const dep: Deployment = {
