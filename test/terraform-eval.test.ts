@@ -117,6 +117,14 @@ describe('references', () => {
       'aws',
       'us-west-2',
     ]);
+    // A secret version's arn is its secret's (valueFrom = aws_secretsmanager_secret_version.x.arn).
+    const secrets = {
+      's.tf': 'resource "aws_secretsmanager_secret" "s" { name = "db" }\nresource "aws_secretsmanager_secret_version" "v" {\n  secret_id = aws_secretsmanager_secret.s.id\n}\nresource "aws_secretsmanager_secret_version" "byname" {\n  secret_id = "db"\n}\n',
+    };
+    expect(value('[aws_secretsmanager_secret_version.v.arn, aws_secretsmanager_secret_version.byname.arn]', secrets)).toEqual([
+      'arn:${aws_partition}:secretsmanager:${aws_region}:${aws_account_id}:secret:db-??????',
+      '${aws_secretsmanager_secret_version.byname.arn}',
+    ]);
   });
 
   it('computes what data sources that look up by name return', () => {

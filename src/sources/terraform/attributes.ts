@@ -107,6 +107,12 @@ export function computedAttribute(res: AttributeSource, attr: string, loc: Loc):
       // The real ARN ends with `-` and 6 random characters; the pattern stands for them.
       if (attr === 'arn' || attr === 'id') return value(`arn:${P}:secretsmanager:${R}:${A}:secret:${nameOf()}-??????`);
       break;
+    case 'aws_secretsmanager_secret_version': {
+      // "The ARN of the secret": secret_id when it is one (a secret's id is its ARN), not a name.
+      const secret = arg('secret_id');
+      if (attr === 'arn' && secret?.startsWith('arn:')) return value(secret);
+      break;
+    }
     case 'aws_ssm_parameter':
       if (attr === 'name' || attr === 'id') return value(nameOf());
       if (attr === 'arn') return value(`arn:${P}:ssm:${R}:${A}:parameter/${nameOf().replace(/^\//, '')}`);
