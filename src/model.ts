@@ -228,6 +228,8 @@ export interface TaskDefinition {
   fsxCredentials: Val[];
   /** ARNs of the running ECS services that use this revision (live scans only). */
   services?: string[];
+  /** The container definitions are not determined (a Terraform value known only after apply): what the task needs is not known. */
+  containersUnknown?: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------

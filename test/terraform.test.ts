@@ -6,6 +6,9 @@ import { copyFileSync, cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { display } from '../src/model.js';
 import { loadInventory, scan } from '../src/scan.js';
+import { analyze } from '../src/analyze.js';
+import { planFixes } from '../src/fix/plan.js';
+import { RULES } from '../src/rules/index.js';
 import { writeTree } from './helpers/terraform.js';
 import { traceLoads } from './helpers/trace-loads.js';
 
@@ -372,6 +375,35 @@ resource "aws_ecs_task_definition" "t" {
     expect([td.id, td.source, td.family, td.region, display(td.account), td.requiresCompatibilities]).toEqual(['aws_ecs_task_definition.t', 'terraform', 'api', 'eu-central-1', '${aws_account_id}', ['FARGATE']]);
     expect(td.containers.map((c) => [c.name, c.image?.value, c.image?.loc.line, c.secrets[0].valueFrom.loc.line])).toEqual([['api', '111122223333.dkr.ecr.eu-central-1.amazonaws.com/api:1', 8, 9]]);
     expect(td.executionRole?.value).toBe('arn:aws:iam::111122223333:role/exec');
+  });
+
+  it('an undetermined container_definitions turns excess verdicts into notes: what the task needs is not known', () => {
+    const report = scan({
+      paths: ['.'],
+      cwd: writeTree({
+        'ecs.tf': `variable "containers" {}
+${roleWithPolicy('jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ["secretsmanager:GetSecretValue", "ecr:BatchGetImage"], Resource = "*" }] })')}
+${FARGATE_TASK.replace(/container_definitions.*/, 'container_definitions    = var.containers')}
+${FARGATE_TASK.replace('"t"', '"known"')}
+`,
+      }),
+    });
+    const excess = report.findings.filter((f) => f.rule.startsWith('excess-'));
+    // ecr:BatchGetImage on * is broader than the known task needs, but the other task may need more.
+    expect(excess.map((f) => [f.rule, f.severity, f.actions])).toEqual([
+      ['excess-action', 'note', ['secretsmanager:GetSecretValue']],
+      ['excess-resource', 'note', ['ecr:BatchGetImage']],
+    ]);
+    for (const f of excess) expect(f.message).toContain('the containers of task definition aws_ecs_task_definition.t are not determined');
+    expect(report.roles[0].incomplete).toEqual(['the containers of task definition aws_ecs_task_definition.t are not determined, so what it needs is not known']);
+    // With every task known, the same grants are errors and warnings again.
+    const known = scan({ paths: ['.'], cwd: writeTree({ 'ecs.tf': `${roleWithPolicy('jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ["secretsmanager:GetSecretValue", "ecr:BatchGetImage"], Resource = "*" }] })')}\n${FARGATE_TASK}\n` }) });
+    expect(known.findings.filter((f) => f.rule.startsWith('excess-')).map((f) => [f.rule, f.severity])).toEqual([['excess-action', 'error'], ['excess-resource', 'warning']]);
+    // Nor does `rolefit fix` replace the role's policy with what the known task alone needs.
+    const { inventory: inv, linked } = inventory({ 'ecs.tf': `${roleWithPolicy('jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "s3:PutObject", Resource = "*" }] })')}\n${FARGATE_TASK}\n${FARGATE_TASK.replace('"t"', '"u"').replace(/container_definitions.*/, 'container_definitions = var.containers')}\nvariable "containers" {}\n` });
+    const analysis = analyze(inv, linked);
+    const [plan] = planFixes(analysis, RULES.flatMap((r) => r.check({ inventory: inv, linked, analysis })), []);
+    expect(plan.skipped).toEqual(['what the role needs is uncertain: the containers of task definition aws_ecs_task_definition.u are not determined']);
   });
 
   it('warns when container_definitions is not determined', () => {

@@ -3,7 +3,7 @@
 // role may serve the application, so shared-role reports it instead.
 import { display } from '../model.js';
 import type { RawFinding, Rule } from './rule.js';
-import { actionNames, brief, groupByStatement, isWriteLevel, readsData, roleLabel, siblingGrant, statementLabel, statementLoc, worstLevel } from './util.js';
+import { actionNames, brief, groupByStatement, isWriteLevel, readsData, roleLabel, siblingGrant, statementLabel, statementLoc, unknownNeeds, worstLevel } from './util.js';
 import { effectiveGrants } from './grants.js';
 
 const BASELINES = new Set(['AmazonECSTaskExecutionRolePolicy', 'AmazonEC2ContainerRegistryPullOnly', 'AmazonEKSFargatePodExecutionRolePolicy']);
@@ -45,9 +45,10 @@ export const excessAction: Rule = {
         // AWS's own baseline policies are what its documentation tells users to attach: their unused
         // pull and log actions are worth a warning, not a failed build (domain.md §1.3).
         const baseline = policy.kind === 'aws-managed' && BASELINES.has(policy.name);
+        const unknown = unknownNeeds(ra);
         out.push({
           rule: 'excess-action',
-          severity: dataReads.length > 0 || (isWriteLevel(level) && !baseline) ? 'error' : 'warning',
+          severity: unknown ? 'note' : dataReads.length > 0 || (isWriteLevel(level) && !baseline) ? 'error' : 'warning',
           message:
             `role ${roleLabel(ra)} grants ${actions.length} action${actions.length === 1 ? '' : 's'} its workloads never use${conditional}: ` +
             `${brief(actions)} (worst access level: ${level}), from ${statementLabel(policy, statement)}` +
@@ -57,7 +58,8 @@ export const excessAction: Rule = {
               ? `; ${POD_GUIDANCE}`
               : taskRoleOnes.length
                 ? `; ${brief(taskRoleOnes, 3)} belong${taskRoleOnes.length === 1 ? 's' : ''} on the task role, not the execution role`
-                : ''),
+                : '') +
+            (unknown ?? ''),
           role: ra,
           workloads: ra.workloads,
           actions,

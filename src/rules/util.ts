@@ -1,12 +1,21 @@
 // Small helpers shared by several rules.
 import { display, roleName, type Need, type Policy, type Statement } from '../model.js';
 import { resourceCovers } from '../iam/arn.js';
-import type { RoleAnalysis } from '../analyze.js';
+import { containersUnknown, type RoleAnalysis } from '../analyze.js';
 import type { Grant } from '../iam/evaluate.js';
 import type { AccessLevel } from '../iam/catalog.js';
 
 export function roleLabel(ra: RoleAnalysis): string {
   return roleName(ra.linked.role);
+}
+
+/**
+ * An excess verdict on a role one of whose task definitions has undetermined containers hangs on
+ * what those need: a note saying so (undefined when every workload's needs are known).
+ */
+export function unknownNeeds(ra: RoleAnalysis): string | undefined {
+  const unknown = ra.executionOf.filter((td) => td.containersUnknown);
+  return unknown.length ? `; ${unknown.map(containersUnknown).join('; ')}, so they may be in use` : undefined;
 }
 
 

@@ -273,6 +273,7 @@ export class InventoryBuilder {
       ),
     );
     if (volumes.length) put('volumes', seq(volumes, r.loc));
+    const containersUnknown = !containers;
     if (!containers) {
       this.diag({
         rule: 'unresolved-reference',
@@ -288,6 +289,7 @@ export class InventoryBuilder {
       td.id = r.address;
       td.source = 'terraform';
       td.loc = r.loc;
+      if (containersUnknown) td.containersUnknown = true;
       Object.assign(td, r.context);
       const arn = text(r.get('arn'));
       if (arn !== undefined) td.arn = arn;
