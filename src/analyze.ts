@@ -128,7 +128,7 @@ export function analyze(inv: Inventory, linked: Linked, extraNeeds?: (lr: Linked
 
 /** Why a task definition's needs are not known (its container definitions are not determined). */
 export function containersUnknown(td: TaskDefinition): string {
-  return `the containers of task definition ${display(td.id)} are not determined`;
+  return `the containers of task definition ${display(td.id)} are not fully determined`;
 }
 
 /**

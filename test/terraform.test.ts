@@ -377,6 +377,33 @@ resource "aws_ecs_task_definition" "t" {
     expect(td.executionRole?.value).toBe('arn:aws:iam::111122223333:role/exec');
   });
 
+  it('undetermined parts of a container (secrets, environment files, log configuration) are unknown, not invalid', () => {
+    const report = scan({
+      paths: ['.'],
+      cwd: writeTree({
+        'ecs.tf': `variable "secrets" {}
+variable "log_config" {}
+variable "files" {}
+${roleWithPolicy('jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ["secretsmanager:GetSecretValue", "s3:GetObject", "logs:PutLogEvents"], Resource = "*" }] })')}
+resource "aws_ecs_task_definition" "t" {
+  family                   = "t"
+  requires_compatibilities = ["FARGATE"]
+  execution_role_arn       = aws_iam_role.r.arn
+  container_definitions    = jsonencode([{ name = "app", image = "nginx", secrets = var.secrets, environmentFiles = [var.files], logConfiguration = { logDriver = "awslogs", options = var.log_config } }])
+}
+`,
+      }),
+    });
+    // Not "secrets must be a list", not "grants secretsmanager:GetSecretValue its workloads never use" (errors).
+    expect(report.findings.filter((f) => f.severity !== 'note').map((f) => [f.rule, f.message])).toEqual([]);
+    expect(report.findings.filter((f) => f.rule === 'unresolved-reference').map((f) => f.message)).toEqual([
+      'aws_ecs_task_definition.t: container "app" secrets is not determined by the configuration: what it needs of the execution role is not known',
+      'aws_ecs_task_definition.t: container "app" environmentFiles[0] is not determined by the configuration: what it needs of the execution role is not known',
+      'aws_ecs_task_definition.t: container "app" logConfiguration.options is not determined by the configuration: what it needs of the execution role is not known',
+    ]);
+    expect(report.roles[0].incomplete).toEqual(['the containers of task definition aws_ecs_task_definition.t are not fully determined, so what it needs is not known']);
+  });
+
   it('an undetermined container_definitions turns excess verdicts into notes: what the task needs is not known', () => {
     const report = scan({
       paths: ['.'],
@@ -394,8 +421,8 @@ ${FARGATE_TASK.replace('"t"', '"known"')}
       ['excess-action', 'note', ['secretsmanager:GetSecretValue']],
       ['excess-resource', 'note', ['ecr:BatchGetImage']],
     ]);
-    for (const f of excess) expect(f.message).toContain('the containers of task definition aws_ecs_task_definition.t are not determined');
-    expect(report.roles[0].incomplete).toEqual(['the containers of task definition aws_ecs_task_definition.t are not determined, so what it needs is not known']);
+    for (const f of excess) expect(f.message).toContain('the containers of task definition aws_ecs_task_definition.t are not fully determined');
+    expect(report.roles[0].incomplete).toEqual(['the containers of task definition aws_ecs_task_definition.t are not fully determined, so what it needs is not known']);
     // With every task known, the same grants are errors and warnings again.
     const known = scan({ paths: ['.'], cwd: writeTree({ 'ecs.tf': `${roleWithPolicy('jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ["secretsmanager:GetSecretValue", "ecr:BatchGetImage"], Resource = "*" }] })')}\n${FARGATE_TASK}\n` }) });
     expect(known.findings.filter((f) => f.rule.startsWith('excess-')).map((f) => [f.rule, f.severity])).toEqual([['excess-action', 'error'], ['excess-resource', 'warning']]);
@@ -403,7 +430,7 @@ ${FARGATE_TASK.replace('"t"', '"known"')}
     const { inventory: inv, linked } = inventory({ 'ecs.tf': `${roleWithPolicy('jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "s3:PutObject", Resource = "*" }] })')}\n${FARGATE_TASK}\n${FARGATE_TASK.replace('"t"', '"u"').replace(/container_definitions.*/, 'container_definitions = var.containers')}\nvariable "containers" {}\n` });
     const analysis = analyze(inv, linked);
     const [plan] = planFixes(analysis, RULES.flatMap((r) => r.check({ inventory: inv, linked, analysis })), []);
-    expect(plan.skipped).toEqual(['what the role needs is uncertain: the containers of task definition aws_ecs_task_definition.u are not determined']);
+    expect(plan.skipped).toEqual(['what the role needs is uncertain: the containers of task definition aws_ecs_task_definition.u are not fully determined']);
   });
 
   it('warns when container_definitions is not determined', () => {
