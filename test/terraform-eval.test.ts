@@ -263,6 +263,17 @@ describe('functions', () => {
     ]);
   });
 
+  it('implements formatlist, slice, setunion, tobool, (non)sensitive, can and the AWS provider arn_build', () => {
+    // Policies list resources with formatlist("arn:aws:s3:::%s/*", var.buckets) and build ARNs with provider::aws::arn_build.
+    const files = { 'v.tf': 'variable "u" {}\nlocals { m = { a = 1 } }\n' };
+    expect(value('formatlist("arn:aws:s3:::%s/*", ["a", "b"])')).toEqual(['arn:aws:s3:::a/*', 'arn:aws:s3:::b/*']);
+    expect(value('formatlist("%s:%s", ["a", "b"], "x")')).toEqual(['a:x', 'b:x']);
+    expect(value('formatlist("%s", var.u)', files)).toBe('${formatlist("%s", var.u)}');
+    expect(value('[slice(["a", "b", "c"], 1, 3), setunion(["a"], ["b", "a"]), tobool("true"), sensitive("s"), nonsensitive("n")]')).toEqual([['b', 'c'], ['a', 'b'], true, 's', 'n']);
+    expect(value('[can(local.m.nope), can(local.m.a), can(var.u)]', files)).toEqual([false, true, '${can(var.u)}']);
+    expect(value('provider::aws::arn_build("aws", "logs", "us-east-1", "123456789012", "log-group:/ecs/app:*")')).toBe('arn:aws:logs:us-east-1:123456789012:log-group:/ecs/app:*');
+  });
+
   it('jsonencode keeps the positions of the encoded value; jsondecode gives it back', () => {
     const { mod } = root({ 'main.tf': 'locals {\n  x = jsonencode({\n    Statement = [{ Action = "s3:GetObject" }]\n  })\n  y = jsondecode(local.x)\n}\n' });
     const x = mod.local('x', at);

@@ -181,6 +181,41 @@ const FUNCTIONS: Record<string, Fn> = {
     };
     return v?.kind === 'seq' && walk(v) ? seq(out, c.loc) : c.unknown();
   },
+  formatlist: (args, c) => {
+    // Lists are iterated together (all of one length); other arguments repeat.
+    const lists = args.slice(1).map(list);
+    const n = lists.find((l) => l !== undefined)?.length;
+    if (args.slice(1).some((a) => isUnknown(a)) || lists.some((l) => l !== undefined && l.length !== n)) return c.unknown();
+    if (n === undefined) return c.unknown();
+    const items: Node[] = [];
+    for (let i = 0; i < n; i++) {
+      const v = FUNCTIONS.format([args[0], ...args.slice(1).map((a, j) => lists[j]?.[i] ?? a)], c);
+      if (isUnknown(v)) return c.unknown();
+      items.push(v);
+    }
+    return seq(items, c.loc);
+  },
+  slice: ([l, a, b], c) => {
+    const items = list(l);
+    const [from, to] = [Number(str(a)), Number(str(b))];
+    if (!items || !Number.isInteger(from) || !Number.isInteger(to) || from < 0 || to > items.length || from > to) return c.unknown();
+    return seq(items.slice(from, to), c.loc);
+  },
+  setunion: (args, c) => {
+    const lists = args.map(list);
+    if (lists.some((l) => !l || !l.every(known))) return c.unknown();
+    return FUNCTIONS.distinct([seq(lists.flatMap((l) => l!), c.loc)], c);
+  },
+  tobool: ([v], c) => (str(v) === 'true' ? scalar(true, c.loc) : str(v) === 'false' ? scalar(false, c.loc) : c.unknown()),
+  // Sensitivity only hides a value in Terraform's output.
+  sensitive: ([v], c) => v ?? c.unknown(),
+  nonsensitive: ([v], c) => v ?? c.unknown(),
+  can: ([v], c) => (v === undefined ? c.unknown() : isEvaluationError(v) ? scalar(false, c.loc) : isUnknown(v) ? c.unknown() : scalar(true, c.loc)),
+  // The AWS provider's provider::aws::arn_build(partition, service, region, account_id, resource).
+  arn_build: (args, c) => {
+    const parts = args.map(text);
+    return args.length === 5 && parts.every((p) => p !== undefined) ? scalar(['arn', ...parts].join(':'), c.loc) : c.unknown();
+  },
   format: ([f, ...rest], c) => {
     const fmt = str(f);
     if (fmt === undefined) return c.unknown();
