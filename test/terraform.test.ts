@@ -2,7 +2,7 @@
 // syntax errors, and the parser shipped with the bundle.
 import { describe, expect, it, vi } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { display } from '../src/model.js';
 import { loadInventory, scan } from '../src/scan.js';
@@ -700,6 +700,14 @@ describe('hostile input', () => {
     });
     expect(inv.diagnostics.map((d) => [d.rule, d.loc.line])).toEqual([['invalid-input', 1]]);
     expect(display(inv.roles[0].name)).toMatch(/^\$\{local\.[ab]\}$/);
+    // Through a symbolic link to itself: the same directory, so the same cycle (not 40 nested copies).
+    const dir = writeTree({ 'main.tf': `module "again" {\n  source = "./loop"\n}\nresource "aws_iam_role" "r" {\n  name = "r"\n  ${TRUST}\n}\n` });
+    symlinkSync('.', join(dir, 'loop'));
+    const { inventory: looped } = { inventory: loadInventory(['.'], dir).inventory };
+    expect(looped.roles.map((r) => r.id)).toEqual(['aws_iam_role.r']);
+    expect(looped.diagnostics.map((d) => [d.rule, d.loc.line, d.message])).toEqual([
+      ['invalid-input', 1, 'module "again" calls loop, which is already being evaluated: a module cannot call itself (Terraform rejects the cycle)'],
+    ]);
   });
 });
 

@@ -13,7 +13,7 @@ import { InputError, parseJson } from '../nodes.js';
 import { textOf, readHclFile } from './hcl.js';
 import { evaluate, resetEvaluationBudget } from './eval.js';
 import { computedAttribute, contextOf, hclAttributeSource } from './attributes.js';
-import { ConfigLoader, ModuleInstance, readText, type Deployment, type ResourceInstance } from './module.js';
+import { ConfigLoader, ModuleInstance, readText, realPath, type Deployment, type ResourceInstance } from './module.js';
 import { InventoryBuilder, PLAN_ORIGIN, RESOURCE_TYPES, type BlockView, type PlanInfo, type ResourceView } from './resources.js';
 import { withoutKeys } from './plan.js';
 import { isNull, Tokens } from './values.js';
@@ -62,14 +62,14 @@ export function readTerraform(paths: string[], relPath: (abs: string) => string,
     for (const block of config.modules.values()) {
       const source = block.body.attributes.get('source');
       const literal = source && /^"(\.\.?\/[^"$]*)"$/.exec(textOf(source.src, source.expr).trim());
-      if (literal && resolve(config.dir, literal[1]) !== config.dir) called.add(resolve(config.dir, literal[1]));
+      if (literal && realPath(resolve(config.dir, literal[1])) !== realPath(config.dir)) called.add(realPath(resolve(config.dir, literal[1])));
     }
   }
   const builder = new InventoryBuilder();
   const files = new Set<string>();
   const plans = scanned ? plansIn(scanned) : [];
   for (const [dir, config] of loaded) {
-    if (called.has(dir)) continue;
+    if (called.has(realPath(dir))) continue;
     try {
       const plan = plans.find((p) => planOf(p, config));
       const root = rootModule(dir, config, loader, relPath, files, plan);

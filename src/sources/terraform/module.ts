@@ -1,7 +1,7 @@
 // Terraform modules: a directory's .tf files as one configuration, instantiated as the root module
 // or as a module call (with its input variables), with resource instances for `count` and
 // `for_each` and the references between them resolved lazily.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { display, hasToken, type Diagnostic, type Loc, type Node } from '../../model.js';
 import { InputError } from '../nodes.js';
@@ -91,6 +91,15 @@ export class ConfigLoader {
     } catch {
       return false;
     }
+  }
+}
+
+/** A directory's real path (symbolic links resolved), or the path itself when it does not exist. */
+export function realPath(dir: string): string {
+  try {
+    return realpathSync(dir);
+  } catch {
+    return dir;
   }
 }
 
@@ -469,8 +478,10 @@ export class ModuleInstance {
       return undefined;
     }
     const dir = installed ?? resolve(this.config.dir, source!);
+    // The same directory, also through a symbolic link (`loop -> .`), is the same module.
+    const real = realPath(dir);
     for (let m: ModuleInstance | undefined = this; m; m = m.parent?.mod) {
-      if (m.config.dir !== dir) continue;
+      if (realPath(m.config.dir) !== real) continue;
       this.dep.diagnostics.push({ rule: 'invalid-input', severity: 'error', message: `module "${name}" calls ${this.dep.relPath(dir) || '.'}, which is already being evaluated: a module cannot call itself (Terraform rejects the cycle)`, loc: block.loc });
       return undefined;
     }
