@@ -9,9 +9,24 @@ export function roleLabel(ra: RoleAnalysis): string {
   return roleName(ra.linked.role);
 }
 
+/** Every action the needs stage (src/needs) derives from a container: what undetermined containers may need. */
+const CONTAINER_NEEDS = new Set(
+  [
+    'ecr:GetAuthorizationToken', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability', 'ecr:BatchImportUpstreamImage',
+    'ecr:CreateRepository', 'ecr:TagResource', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:CreateLogGroup', 'logs:DescribeLogStreams',
+    'logs:PutRetentionPolicy', 'secretsmanager:GetSecretValue', 'ssm:GetParameters', 'kms:Decrypt', 's3:GetObject', 's3:GetBucketLocation',
+    'fsx:DescribeFileSystems', 'firehose:PutRecordBatch', 'kinesis:PutRecords', 'es:ESHttpPost', 'es:ESHttpPut',
+  ].map((a) => a.toLowerCase()),
+);
+
+export function mayBeContainerNeed(action: string): boolean {
+  return CONTAINER_NEEDS.has(action.toLowerCase());
+}
+
 /**
  * An excess verdict on a role one of whose task definitions has undetermined containers hangs on
- * what those need: a note saying so (undefined when every workload's needs are known).
+ * what those need (for the actions a container may need): a note saying so (undefined when every
+ * workload's needs are known).
  */
 export function unknownNeeds(ra: RoleAnalysis): string | undefined {
   const unknown = ra.executionOf.filter((td) => td.containersUnknown);
