@@ -112,7 +112,10 @@ export function analyze(inv: Inventory, linked: Linked, extraNeeds?: (lr: Linked
       taskRoleOf,
       podExecutionOf,
       workloads: [...executionOf.map((td) => td.id), ...podExecutionOf.map((p) => p.id)],
-      unknowns: [...new Set(podExecutionOf.flatMap((p) => fargate.unknownsOf.get(p) ?? []))],
+      unknowns: [
+        ...new Set(podExecutionOf.flatMap((p) => fargate.unknownsOf.get(p) ?? [])),
+        ...executionOf.filter((td) => td.containersUnknown).map((td) => `${containersUnknown(td)}, so what it needs is not known`),
+      ],
       alsoNodeRole: fargate.nodeRoles.has(lr),
       policySet,
       needs,
@@ -121,6 +124,11 @@ export function analyze(inv: Inventory, linked: Linked, extraNeeds?: (lr: Linked
     };
   });
   return { roles, orphanWorkloads, diagnostics };
+}
+
+/** Why a task definition's needs are not known (its container definitions are not determined). */
+export function containersUnknown(td: TaskDefinition): string {
+  return `the containers of task definition ${display(td.id)} are not fully determined`;
 }
 
 /**

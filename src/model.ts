@@ -228,6 +228,8 @@ export interface TaskDefinition {
   fsxCredentials: Val[];
   /** ARNs of the running ECS services that use this revision (live scans only). */
   services?: string[];
+  /** The container definitions, or parts the needs come from, are not determined (Terraform values known only after apply): what the task needs is not known. */
+  containersUnknown?: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -5,8 +5,10 @@
 // is not the named files' fault, so it does not fail the run; it is handed to onContextError (the
 // CLI prints it on stderr) and marks the result partial, since findings may depend on that file.
 // A context path that does not exist stays an error: a typo must not silently narrow the scan.
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { discover, displayPath } from './sources/discover.js';
+import { isTerraformFile } from './sources/terraform/index.js';
 import type { ScanOptions } from './scan.js';
 import type { InputErrorEntry } from './report/types.js';
 
@@ -19,14 +21,19 @@ export interface ReportScope {
   inputErrors(errors: InputErrorEntry[], onContextError?: (e: InputErrorEntry) => void): InputErrorEntry[];
 }
 
-/** The scope of a scan with context paths; null for a plain scan, which reports everything. */
+/**
+ * The scope of a scan with context paths, or naming a .tf/.tfvars file (whose module directory is
+ * read whole, as context); null for a plain scan, which reports everything.
+ */
 export function reportScope(options: ScanOptions): ReportScope | null {
   const context = options.context ?? [];
-  if (context.length === 0) return null;
   const cwd = options.cwd ?? process.cwd();
   const named = discover(options.paths.map((p) => resolve(cwd, p)));
+  const namesTerraformFile = options.paths.some((p) => isTerraformFile(p) && named.files.includes(resolve(cwd, p)));
+  if (context.length === 0 && !namesTerraformFile) return null;
   const reported = new Set([...named.files, ...named.missing].map((p) => displayPath(cwd, p)));
-  for (const p of context) reported.add(displayPath(cwd, resolve(cwd, p)));
+  // A missing context path is reported (its error); an existing one, even a file, is only context.
+  for (const p of context.map((c) => resolve(cwd, c))) if (!existsSync(p)) reported.add(displayPath(cwd, p));
   const reports = (file: string) => reported.has(file);
   return {
     readPaths: [...options.paths, ...context],

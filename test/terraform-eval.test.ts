@@ -5,7 +5,9 @@ import { display } from '../src/model.js';
 import { toPlain } from '../src/sources/nodes.js';
 import { FUNCTION_NAMES } from '../src/sources/terraform/functions.js';
 import { isEncoded } from '../src/sources/terraform/values.js';
-import { root } from './helpers/terraform.js';
+import { symlinkSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { root, writeTree } from './helpers/terraform.js';
 
 const at = { file: 'main.tf', line: 1, column: 1 };
 
@@ -64,6 +66,18 @@ describe('references', () => {
     expect(value('[var.a, var.b, var.c, var.d]', files)).toEqual(['from-default', 'from-tfvars', 'from-auto', '${var.d}']);
   });
 
+  it('reads terraform.tfvars.json and *.auto.tfvars.json as Terraform loads them', () => {
+    // Loaded after terraform.tfvars, and *.auto.tfvars(.json) in lexical order: the last one wins.
+    const files = {
+      'v.tf': 'variable "a" { default = "from-default" }\nvariable "b" {}\nvariable "c" {}\nvariable "d" {}\n',
+      'terraform.tfvars': 'a = "from-tfvars"\nb = "from-tfvars"\n',
+      'terraform.tfvars.json': '{"a": "from-tfvars-json", "c": ["x", 2]}',
+      'a.auto.tfvars.json': '{"d": {"k": 1}}',
+      'b.auto.tfvars': 'd = "from-b-auto"\n',
+    };
+    expect(value('[var.a, var.b, var.c, var.d]', files)).toEqual(['from-tfvars-json', 'from-tfvars', ['x', 2], 'from-b-auto']);
+  });
+
   it('does not read other variable files (they are -var-file choices)', () => {
     expect(value('var.stage', { 'v.tf': 'variable "stage" {}\n', 'prod.tfvars': 'stage = "prod"\n' })).toBe('${var.stage}');
   });
@@ -102,6 +116,14 @@ describe('references', () => {
       'arn:aws:kms:us-west-2:${aws_account_id}:key/${aws_kms_key.k.key_id}',
       'aws',
       'us-west-2',
+    ]);
+    // A secret version's arn is its secret's (valueFrom = aws_secretsmanager_secret_version.x.arn).
+    const secrets = {
+      's.tf': 'resource "aws_secretsmanager_secret" "s" { name = "db" }\nresource "aws_secretsmanager_secret_version" "v" {\n  secret_id = aws_secretsmanager_secret.s.id\n}\nresource "aws_secretsmanager_secret_version" "byname" {\n  secret_id = "db"\n}\n',
+    };
+    expect(value('[aws_secretsmanager_secret_version.v.arn, aws_secretsmanager_secret_version.byname.arn]', secrets)).toEqual([
+      'arn:${aws_partition}:secretsmanager:${aws_region}:${aws_account_id}:secret:db-??????',
+      '${aws_secretsmanager_secret_version.byname.arn}',
     ]);
   });
 
@@ -148,6 +170,28 @@ describe('references', () => {
     expect([...inst.byKey.values()].map((i) => i.address)).toEqual(['aws_iam_role.r[*]']);
   });
 
+  it('a part of an unknown value is named after that value: each.value.arn of two unknown for_each are two values', () => {
+    const files = {
+      'r.tf': [
+        'variable "a" {}\nvariable "b" {}',
+        'resource "aws_iam_role" "x" {\n  for_each = var.a\n  name = each.value.name\n}',
+        'resource "aws_iam_role" "y" {\n  for_each = var.b\n  name = each.value.name\n}',
+      ].join('\n'),
+    };
+    const { mod } = root(files);
+    const name = (r: string) => display(String(toPlain(mod.instanceAttr(mod.instances('resource', 'aws_iam_role', r).byKey.get('*')!, 'name', at))));
+    // Equal tokens are equal values: these must differ, or a grant on one would cover a need on the other.
+    expect([name('x'), name('y')]).toEqual(['${aws_iam_role.x.each.value.name}', '${aws_iam_role.y.each.value.name}']);
+    expect(value('var.a.k.name', files)).toBe('${var.a.k.name}');
+    // The same text over other values of each is another value; over the same values, the same.
+    const { mod: m } = root({
+      'r.tf': 'variable "a" {}\nvariable "b" {}\nresource "aws_iam_role" "r" {\n  for_each = { x = var.a, y = var.b, z = var.a }\n  name = join("-", [for s in each.value : upper(s)])\n}\n',
+    });
+    const names = ['x', 'y', 'z'].map((k) => m.instanceAttr(m.instances('resource', 'aws_iam_role', 'r').byKey.get(k)!, 'name', at));
+    expect(new Set(names.map((n) => display(String(toPlain(n))).replace(/#.*/, ''))).size).toBe(1);
+    expect(toPlain(names[0])).not.toEqual(toPlain(names[1]));
+  });
+
   it('passes input variables into local modules and reads their outputs', () => {
     const files = {
       'modules.tf': 'module "m" {\n  source = "./mod"\n  name = "svc"\n}\nmodule "n" {\n  source = "./mod"\n  for_each = toset(["a"])\n  name = each.key\n}\n',
@@ -156,6 +200,23 @@ describe('references', () => {
     expect(value('[module.m.arn, module.n["a"].arn]', files)).toEqual([
       'arn:${aws_partition}:iam::${aws_account_id}:role/svc-x',
       'arn:${aws_partition}:iam::${aws_account_id}:role/a-x',
+    ]);
+  });
+
+  it('reads a module called with for_each or count as a whole: a map or list of its instances', () => {
+    // terraform-aws-modules/ecs: container_definitions = jsonencode([for k, v in module.container_definition : v.container_definition])
+    const files = {
+      'modules.tf': [
+        'module "c" {\n  source = "./mod"\n  for_each = { web = "w", api = "a" }\n  name = each.value\n}',
+        'module "n" {\n  source = "./mod"\n  count = 2\n  name = "n${count.index}"\n}',
+      ].join('\n'),
+      'mod/main.tf': 'variable "name" {}\noutput "def" { value = { name = var.name } }\n',
+    };
+    expect(value('[[for k, v in module.c : v.def.name], keys(module.c), module.n[*].def.name, module.n[1].def.name]', files)).toEqual([
+      ['a', 'w'],
+      ['api', 'web'],
+      ['n0', 'n1'],
+      'n1',
     ]);
   });
 
@@ -202,6 +263,17 @@ describe('functions', () => {
     ]);
   });
 
+  it('implements formatlist, slice, setunion, tobool, (non)sensitive, can and the AWS provider arn_build', () => {
+    // Policies list resources with formatlist("arn:aws:s3:::%s/*", var.buckets) and build ARNs with provider::aws::arn_build.
+    const files = { 'v.tf': 'variable "u" {}\nlocals { m = { a = 1 } }\n' };
+    expect(value('formatlist("arn:aws:s3:::%s/*", ["a", "b"])')).toEqual(['arn:aws:s3:::a/*', 'arn:aws:s3:::b/*']);
+    expect(value('formatlist("%s:%s", ["a", "b"], "x")')).toEqual(['a:x', 'b:x']);
+    expect(value('formatlist("%s", var.u)', files)).toBe('${formatlist("%s", var.u)}');
+    expect(value('[slice(["a", "b", "c"], 1, 3), setunion(["a"], ["b", "a"]), tobool("true"), sensitive("s"), nonsensitive("n")]')).toEqual([['b', 'c'], ['a', 'b'], true, 's', 'n']);
+    expect(value('[can(local.m.nope), can(local.m.a), can(var.u)]', files)).toEqual([false, true, '${can(var.u)}']);
+    expect(value('provider::aws::arn_build("aws", "logs", "us-east-1", "123456789012", "log-group:/ecs/app:*")')).toBe('arn:aws:logs:us-east-1:123456789012:log-group:/ecs/app:*');
+  });
+
   it('jsonencode keeps the positions of the encoded value; jsondecode gives it back', () => {
     const { mod } = root({ 'main.tf': 'locals {\n  x = jsonencode({\n    Statement = [{ Action = "s3:GetObject" }]\n  })\n  y = jsondecode(local.x)\n}\n' });
     const x = mod.local('x', at);
@@ -224,6 +296,34 @@ describe('functions', () => {
     expect(value('file("missing.json")')).toBe('${file("missing.json")}');
     // A template sees only the variables it is given.
     expect(value('templatefile("t.tftpl", { a = "x" })', { 't.tftpl': '${a}-${var.b}', 'v.tf': 'variable "b" { default = "y" }\n' })).toBe('x-${var.b}');
+  });
+
+  it('try() moves past errors only: an unknown or partly known value is its result', () => {
+    const files = {
+      'r.tf': 'variable "v" {}\nresource "aws_iam_role" "r" {\n  count = 1\n  name_prefix = "svc-"\n}\nresource "aws_iam_role" "none" {\n  count = 0\n  name = "x"\n}\nlocals { m = { a = 1 } }\n',
+    };
+    expect(value('[try(aws_iam_role.r[0].arn, null), try(var.v, "d"), try(local.m.b, "d"), try(local.m.a, 2), try(aws_iam_role.none[0].arn, null), try(local.m["b"], [])]', files)).toEqual([
+      'arn:${aws_partition}:iam::${aws_account_id}:role/${aws_iam_role.r[0].name}',
+      '${var.v}',
+      'd',
+      1,
+      null,
+      [],
+    ]);
+  });
+
+  it('file() and templatefile() read only regular files of the project, never outside it', () => {
+    // A repository scanned in CI must not make rolefit print /etc/passwd or the runner's
+    // environment in a finding, nor hang it on /dev/zero or /dev/stdin.
+    const outside = writeTree({ 'secret.json': '{"token": "s3cr3t"}' });
+    const { mod, dir } = root({
+      'main.tf': `locals {\n  abs = file("${outside}/secret.json")\n  up = file("../${basename(outside)}/secret.json")\n  link = file("link/secret.json")\n  dev = file("/dev/zero")\n  tpl = templatefile("${outside}/secret.json", {})\n  ok = file("sub/ok.txt")\n}\n`,
+      'sub/ok.txt': 'fine',
+    });
+    symlinkSync(outside, join(dir, 'link'));
+    const plain = (k: string) => display(String(toPlain(mod.local(k, at))));
+    for (const k of ['abs', 'up', 'link', 'dev', 'tpl']) expect(plain(k)).toMatch(/^\$\{(file|templatefile)\(/);
+    expect(plain('ok')).toBe('fine');
   });
 
   it('a function it does not implement, or unknown arguments, give a token', () => {

@@ -1,11 +1,14 @@
 // The Terraform reader end to end: configurations and plans to the Inventory, module directories,
 // syntax errors, and the parser shipped with the bundle.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { display } from '../src/model.js';
 import { loadInventory, scan } from '../src/scan.js';
+import { analyze } from '../src/analyze.js';
+import { planFixes } from '../src/fix/plan.js';
+import { RULES } from '../src/rules/index.js';
 import { writeTree } from './helpers/terraform.js';
 import { traceLoads } from './helpers/trace-loads.js';
 
@@ -20,6 +23,25 @@ const TRUST = `assume_role_policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{ Effect = "Allow", Principal = { Service = "ecs-tasks.amazonaws.com" }, Action = "sts:AssumeRole" }]
   })`;
+
+/** Role aws_iam_role.r (trusting ECS tasks) with the inline policy aws_iam_role_policy.p given by `policy` (an expression). */
+const roleWithPolicy = (policy: string) => `resource "aws_iam_role" "r" {
+  name = "r"
+  ${TRUST}
+}
+resource "aws_iam_role_policy" "p" {
+  name   = "p"
+  role   = aws_iam_role.r.name
+  policy = ${policy}
+}`;
+
+/** A Fargate task of role aws_iam_role.r pulling a private ECR image: it needs ECR auth and pull. */
+const FARGATE_TASK = `resource "aws_ecs_task_definition" "t" {
+  family                   = "t"
+  requires_compatibilities = ["FARGATE"]
+  execution_role_arn       = aws_iam_role.r.arn
+  container_definitions    = jsonencode([{ name = "app", image = "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1" }])
+}`;
 
 describe('roles and policies', () => {
   it('reads a role with inline_policy blocks, managed_policy_arns and a permissions boundary', () => {
@@ -161,6 +183,41 @@ resource "aws_iam_role_policy" "p" {
     expect(inv.roles[0].trust!.statements[0].principals!.map((p) => `${p.type}:${p.value}`)).toEqual(['Service:ecs-tasks.amazonaws.com', 'AWS:arn:aws:iam::111122223333:root']);
   });
 
+  it('a policy rendered by templatefile() is located at the call, whose file a pre-commit hook passes', () => {
+    // A template (.tftpl, .tpl) is not a file rolefit scans, so a hook never names it: a finding
+    // placed in it would be reported for no staged file. The call's file is the one staged.
+    const template = '{"Version": "2012-10-17", "Statement": [{"Sid": "S3", "Effect": "Allow", "Action": "s3:GetObject", "Resource": ${jsonencode(objects)}}]}\n';
+    const dir = writeTree({ 'iam.tf': roleWithPolicy('templatefile("${path.module}/policy.json.tftpl", { objects = ["arn:aws:s3:::b/*"] })'), 'policy.json.tftpl': template, 'ecs.tf': FARGATE_TASK });
+    const report = scan({ paths: ['iam.tf'], context: ['.'], cwd: dir });
+    expect(report.findings.filter((f) => f.rule === 'excess-action').map((f) => [f.location.file, f.location.line])).toEqual([['iam.tf', 11]]);
+  });
+
+  it('a policy document with an undetermined source or override document is undetermined, not the known part', () => {
+    const doc = (args: string) => `variable "extra" {}
+data "aws_iam_policy_document" "base" {
+  statement {
+    actions   = ["ecr:GetAuthorizationToken"]
+    resources = ["*"]
+  }
+}
+data "aws_iam_policy_document" "d" {
+  ${args}
+}
+${roleWithPolicy('data.aws_iam_policy_document.d.json')}
+`;
+    for (const args of [
+      'source_policy_documents = [data.aws_iam_policy_document.base.json, var.extra]',
+      'source_policy_documents = var.extra',
+      'override_policy_documents = [var.extra]',
+    ]) {
+      // Dropping var.extra would read as "grants only ecr:GetAuthorizationToken".
+      const report = scan({ paths: ['.'], cwd: writeTree({ 'iam.tf': doc(args) }) });
+      expect(report.roles[0].incomplete, args).toEqual(['policy ${aws_iam_role_policy.p.policy} is not determined by the input']);
+    }
+    const known = scan({ paths: ['.'], cwd: writeTree({ 'iam.tf': doc('source_policy_documents = [data.aws_iam_policy_document.base.json, null]') }) });
+    expect(known.roles[0].incomplete).toEqual([]);
+  });
+
   it('reads a policy written as a heredoc with the lines of its statements', () => {
     const { inventory: inv } = inventory({
       'p.tf': `resource "aws_iam_policy" "p" {
@@ -185,7 +242,7 @@ resource "aws_s3_bucket" "b" { bucket = "reports" }
     expect([st.loc, st.resources!.map(display)]).toEqual([{ file: 'p.tf', line: 7, column: 9 }, ['arn:${aws_partition}:s3:::reports/*']]);
   });
 
-  it('expands dynamic statement blocks, and notes one whose for_each is unknown', () => {
+  it('expands dynamic statement blocks, and reads one whose for_each is unknown as one unknown block', () => {
     const { inventory: inv } = inventory({
       'doc.tf': `variable "extra" {}
 locals { buckets = ["a", "b"] }
@@ -212,9 +269,14 @@ resource "aws_iam_policy" "p" {
 }
 `,
     });
-    expect(inv.managedPolicies[0].policy.statements.map((s) => s.resources)).toEqual([['arn:aws:s3:::a/*'], ['arn:aws:s3:::b/*']]);
+    // Left out, it would read as "does not grant s3:PutObject": a verdict on a value not known.
+    expect(inv.managedPolicies[0].policy.statements.map((s) => [s.actions, s.resources!.map(display)])).toEqual([
+      [['s3:GetObject'], ['arn:aws:s3:::a/*']],
+      [['s3:GetObject'], ['arn:aws:s3:::b/*']],
+      [['s3:PutObject'], ['${s.value#L11}']],
+    ]);
     expect(inv.diagnostics.map((d) => [d.severity, d.loc.line, d.message])).toEqual([
-      ['note', 11, 'dynamic "statement" blocks: for_each is not determined by the configuration; these blocks are not evaluated'],
+      ['note', 11, 'dynamic "statement" blocks: for_each is not determined by the configuration; they are read as one block whose s.key and s.value are unknown'],
     ]);
   });
 
@@ -223,19 +285,73 @@ resource "aws_iam_policy" "p" {
       paths: ['.'],
       cwd: writeTree({
         'iam.tf': `variable "policy_json" {}
-resource "aws_iam_role" "r" {
-  name = "r"
-  ${TRUST}
-}
-resource "aws_iam_role_policy" "p" {
-  name   = "p"
-  role   = aws_iam_role.r.name
-  policy = var.policy_json
-}
+${roleWithPolicy('var.policy_json')}
 `,
       }),
     });
     expect(report.roles[0].incomplete).toEqual(['policy ${aws_iam_role_policy.p.policy} is not determined by the input']);
+  });
+  it('a note that hangs on a statement whose actions are unknown names them', () => {
+    const report = scan({
+      paths: ['.'],
+      cwd: writeTree({
+        'ecs.tf': `provider "aws" { region = "us-east-1" }
+variable "extra_actions" { type = list(string) }
+${roleWithPolicy('jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = var.extra_actions, Resource = "*" }] })')}
+${FARGATE_TASK}
+`,
+      }),
+    });
+    const missing = report.findings.filter((f) => f.rule === 'missing-permission');
+    expect(missing.map((f) => f.severity)).toEqual(['note', 'note']);
+    for (const f of missing) expect(f.message).toMatch(/it depends on \$\{var\.extra_actions\}/);
+  });
+
+  it('a grant that hangs on an unknown for_each or count is a note, never a missing-permission error', () => {
+    const report = scan({
+      paths: ['.'],
+      cwd: writeTree({
+        'ecs.tf': `provider "aws" { region = "us-east-1" }
+variable "extra_statements" {}
+variable "n" {}
+resource "aws_iam_role" "r" {
+  name = "r"
+  ${TRUST}
+}
+data "aws_iam_policy_document" "p" {
+  statement {
+    actions   = ["ecr:GetAuthorizationToken"]
+    resources = ["*"]
+  }
+  dynamic "statement" {
+    for_each = var.extra_statements
+    content {
+      actions   = statement.value.actions
+      resources = statement.value.resources
+    }
+  }
+}
+resource "aws_iam_role_policy" "p" {
+  name   = "p"
+  role   = aws_iam_role.r.name
+  policy = data.aws_iam_policy_document.p.json
+}
+resource "aws_iam_role_policy" "maybe" {
+  count  = var.n
+  name   = "maybe-\${count.index}"
+  role   = aws_iam_role.r.name
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "ecr:BatchGetImage", Resource = "*" }] })
+}
+${FARGATE_TASK}
+`,
+      }),
+    });
+    const missing = report.findings.filter((f) => f.rule === 'missing-permission');
+    expect(missing.map((f) => [f.severity, f.actions])).toEqual([['note', ['ecr:GetDownloadUrlForLayer']]]);
+    expect(report.findings.filter((f) => f.rule === 'unresolved-reference').map((f) => [f.location.line, f.message.split(':')[0]])).toEqual([
+      [16, 'dynamic "statement" blocks'],
+      [29, 'aws_iam_role_policy.maybe'],
+    ]);
   });
 });
 
@@ -259,6 +375,64 @@ resource "aws_ecs_task_definition" "t" {
     expect([td.id, td.source, td.family, td.region, display(td.account), td.requiresCompatibilities]).toEqual(['aws_ecs_task_definition.t', 'terraform', 'api', 'eu-central-1', '${aws_account_id}', ['FARGATE']]);
     expect(td.containers.map((c) => [c.name, c.image?.value, c.image?.loc.line, c.secrets[0].valueFrom.loc.line])).toEqual([['api', '111122223333.dkr.ecr.eu-central-1.amazonaws.com/api:1', 8, 9]]);
     expect(td.executionRole?.value).toBe('arn:aws:iam::111122223333:role/exec');
+  });
+
+  it('undetermined parts of a container (secrets, environment files, log configuration) are unknown, not invalid', () => {
+    const report = scan({
+      paths: ['.'],
+      cwd: writeTree({
+        'ecs.tf': `variable "secrets" {}
+variable "log_config" {}
+variable "files" {}
+${roleWithPolicy('jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ["secretsmanager:GetSecretValue", "s3:GetObject", "logs:PutLogEvents"], Resource = "*" }] })')}
+resource "aws_ecs_task_definition" "t" {
+  family                   = "t"
+  requires_compatibilities = ["FARGATE"]
+  execution_role_arn       = aws_iam_role.r.arn
+  container_definitions    = jsonencode([{ name = "app", image = "nginx", secrets = var.secrets, environmentFiles = [var.files], logConfiguration = { logDriver = "awslogs", options = var.log_config } }])
+}
+`,
+      }),
+    });
+    // Not "secrets must be a list", not "grants secretsmanager:GetSecretValue its workloads never use" (errors).
+    expect(report.findings.filter((f) => f.severity !== 'note').map((f) => [f.rule, f.message])).toEqual([]);
+    expect(report.findings.filter((f) => f.rule === 'unresolved-reference').map((f) => f.message)).toEqual([
+      'aws_ecs_task_definition.t: container "app" secrets is not determined by the configuration: what it needs of the execution role is not known',
+      'aws_ecs_task_definition.t: container "app" environmentFiles[0] is not determined by the configuration: what it needs of the execution role is not known',
+      'aws_ecs_task_definition.t: container "app" logConfiguration.options is not determined by the configuration: what it needs of the execution role is not known',
+    ]);
+    expect(report.roles[0].incomplete).toEqual(['the containers of task definition aws_ecs_task_definition.t are not fully determined, so what it needs is not known']);
+  });
+
+  it('an undetermined container_definitions turns excess verdicts into notes: what the task needs is not known', () => {
+    const report = scan({
+      paths: ['.'],
+      cwd: writeTree({
+        'ecs.tf': `variable "containers" {}
+${roleWithPolicy('jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ["secretsmanager:GetSecretValue", "ecr:BatchGetImage", "s3:PutObject"], Resource = "*" }] })')}
+${FARGATE_TASK.replace(/container_definitions.*/, 'container_definitions    = var.containers')}
+${FARGATE_TASK.replace('"t"', '"known"')}
+`,
+      }),
+    });
+    const excess = report.findings.filter((f) => f.rule.startsWith('excess-'));
+    // ecr:BatchGetImage on * is broader than the known task needs, but the other task may need more;
+    // no container needs s3:PutObject, whatever it holds.
+    expect(excess.map((f) => [f.rule, f.severity, f.actions])).toEqual([
+      ['excess-action', 'error', ['s3:PutObject']],
+      ['excess-action', 'note', ['secretsmanager:GetSecretValue']],
+      ['excess-resource', 'note', ['ecr:BatchGetImage']],
+    ]);
+    for (const f of excess.slice(1)) expect(f.message).toContain('the containers of task definition aws_ecs_task_definition.t are not fully determined');
+    expect(report.roles[0].incomplete).toEqual(['the containers of task definition aws_ecs_task_definition.t are not fully determined, so what it needs is not known']);
+    // With every task known, the same grants are errors and warnings again.
+    const known = scan({ paths: ['.'], cwd: writeTree({ 'ecs.tf': `${roleWithPolicy('jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ["secretsmanager:GetSecretValue", "ecr:BatchGetImage"], Resource = "*" }] })')}\n${FARGATE_TASK}\n` }) });
+    expect(known.findings.filter((f) => f.rule.startsWith('excess-')).map((f) => [f.rule, f.severity])).toEqual([['excess-action', 'error'], ['excess-resource', 'warning']]);
+    // Nor does `rolefit fix` replace the role's policy with what the known task alone needs.
+    const { inventory: inv, linked } = inventory({ 'ecs.tf': `${roleWithPolicy('jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "s3:PutObject", Resource = "*" }] })')}\n${FARGATE_TASK}\n${FARGATE_TASK.replace('"t"', '"u"').replace(/container_definitions.*/, 'container_definitions = var.containers')}\nvariable "containers" {}\n` });
+    const analysis = analyze(inv, linked);
+    const [plan] = planFixes(analysis, RULES.flatMap((r) => r.check({ inventory: inv, linked, analysis })), []);
+    expect(plan.skipped).toEqual(['what the role needs is uncertain: the containers of task definition aws_ecs_task_definition.u are not fully determined']);
   });
 
   it('warns when container_definitions is not determined', () => {
@@ -393,6 +567,27 @@ describe('module directories', () => {
     expect(report.findings.map((f) => [f.rule, f.location.file, f.role?.name])).toEqual([['privilege-escalation', 'modules/svc/policy.tf', 'orders-exec']]);
   });
 
+  it('given one .tf file without --context, reports only the findings located in that file', () => {
+    // lefthook, lint-staged or a shell hook passing the staged files: the rest of the module is
+    // read so that references resolve, but its findings are not the staged file's.
+    const files = { ...service, 'modules/svc/policy.tf': service['modules/svc/policy.tf'].replace('"s3:GetObject"', '"iam:PutRolePolicy"') };
+    const dir = writeTree(files);
+    expect(scan({ paths: ['modules/svc/role.tf'], cwd: dir }).findings.map((f) => [f.rule, f.location.file])).toEqual([['trust-confused-deputy', 'modules/svc/role.tf']]);
+    const policy = scan({ paths: ['modules/svc/policy.tf', 'main.tf'], cwd: dir });
+    expect(policy.findings.map((f) => [f.rule, f.location.file, f.role?.name])).toEqual([['privilege-escalation', 'modules/svc/policy.tf', 'orders-exec']]);
+    // A directory is reported whole.
+    expect(scan({ paths: ['modules'], cwd: dir }).findings.map((f) => f.location.file)).toEqual(['modules/svc/policy.tf', 'modules/svc/role.tf']);
+    // A context path that is a file is context too, not reported.
+    expect(scan({ paths: ['modules/svc/role.tf'], context: ['modules/svc/policy.tf'], cwd: dir }).findings.map((f) => f.location.file)).toEqual(['modules/svc/role.tf']);
+    // A broken sibling is not the given file's error, but the module could not be read: partial.
+    const broken = writeTree({ ...files, 'modules/svc/broken.tf': 'resource "aws_iam_role" "b" {\n' });
+    const onContextError = vi.fn();
+    const partial = scan({ paths: ['modules/svc/role.tf'], cwd: broken, onContextError });
+    expect(partial.errors).toEqual([]);
+    expect(onContextError.mock.calls.map(([e]) => e.location.file)).toEqual(['modules/svc/broken.tf']);
+    expect(partial.summary.partial).toBe(true);
+  });
+
   it('reports a syntax error at its line and reads the other directories', () => {
     const { inventory: inv, errors } = inventory({
       'a/main.tf': 'resource "aws_iam_role" "r" {\n  name = "r"\n  tags = { a = "1" \n}\n',
@@ -400,6 +595,35 @@ describe('module directories', () => {
     });
     expect(errors).toEqual([{ message: 'invalid HCL: missing "}" to close what starts at line 1, column 1', location: { file: 'a/main.tf', line: 5, column: 1 } }]);
     expect(inv.roles.map((r) => r.name)).toEqual(['ok']);
+  });
+
+  it('points at an unclosed template interpolation or directive, not at the enclosing block', () => {
+    const { errors } = inventory({
+      'a/main.tf': 'locals {\n  name = "svc"\n  arn  = "arn:aws:s3:::${local.name"\n}\n',
+      'b/main.tf': 'locals {\n  x = "%{ if true }a"\n}\n',
+      'c/main.tf': 'locals {\n  ok = "${local.x}"\n  y = "%{ for a in local.b }${a}"\n}\n',
+    });
+    expect(errors.map((e) => [e.location.file, e.location.line, e.location.column, e.message])).toEqual([
+      ['a/main.tf', 3, 24, 'invalid HCL: "${" is not closed by "}"'],
+      ['b/main.tf', 2, 8, 'invalid HCL: "%{ if }" is not closed by "%{ endif }"'],
+      ['c/main.tf', 3, 8, 'invalid HCL: "%{ for }" is not closed by "%{ endfor }"'],
+    ]);
+  });
+
+  it('says that Terraform JSON files (.tf.json, as CDKTF writes them) are not read, instead of skipping them silently', () => {
+    const report = scan({
+      paths: ['.'],
+      cwd: writeTree({
+        'cdk/main.tf.json': JSON.stringify({ resource: { aws_iam_role: { exec: { name: 'exec' } } } }, null, 2),
+        'mixed/main.tf': `resource "aws_iam_role" "r" {\n  name = "r"\n  ${TRUST}\n}\n`,
+        'mixed/override.tf.json': '{}',
+      }),
+    });
+    expect(report.errors).toEqual([]);
+    expect(report.findings.filter((f) => f.rule === 'unresolved-reference').map((f) => [f.severity, f.location.file, f.message])).toEqual([
+      ['warning', 'cdk/main.tf.json', 'Terraform JSON configuration is not read: what cdk/main.tf.json defines is not analysed'],
+      ['warning', 'mixed/override.tf.json', 'Terraform JSON configuration is not read: what mixed/override.tf.json defines is not analysed'],
+    ]);
   });
 
   it('reads a registry module where terraform init installed it', () => {
@@ -419,6 +643,46 @@ describe('module directories', () => {
 });
 
 describe('hostile input', () => {
+  it('refuses a file too large for the HCL parser with a clear error, not an internal error', () => {
+    // The parser's WebAssembly memory gives out between 12 and 16 MB of HCL (exit 3, "Aborted()").
+    const big = `locals {\n  x = "${'a'.repeat(9 * 1024 * 1024)}"\n}\n`;
+    const { inventory: inv, errors } = inventory({
+      'big/main.tf': big,
+      'tpl/main.tf': 'resource "aws_iam_policy" "p" {\n  name   = "p"\n  policy = templatefile("big.tftpl", {})\n}\n',
+      'tpl/big.tftpl': big,
+    });
+    expect(errors.map((e) => [e.location.file, e.location.line, e.message])).toEqual([
+      ['big/main.tf', 1, 'file is 9,437,204 bytes, over the limit of 8 MiB for HCL; refused'],
+    ]);
+    // A template too large is an unknown value (its policy is then not determined).
+    expect(inv.managedPolicies).toEqual([]);
+  });
+
+  it('refuses a value that doubles itself out of memory (a billion laughs in locals) at its line', () => {
+    const lists = Array.from({ length: 40 }, (_, i) => `  l${i + 1} = [local.l${i}, local.l${i}]`);
+    const strings = Array.from({ length: 40 }, (_, i) => `  s${i + 1} = "\${local.s${i}}\${local.s${i}}"`);
+    const { errors } = inventory({
+      'lists/main.tf': `locals {\n  l0 = "x"\n${lists.join('\n')}\n}\nresource "aws_iam_policy" "p" {\n  name   = "p"\n  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "s3:GetObject", Resource = local.l40 }] })\n}\n`,
+      'strings/main.tf': `locals {\n  s0 = "${'x'.repeat(64)}"\n${strings.join('\n')}\n}\nresource "aws_iam_role" "r" {\n  name = local.s40\n}\n`,
+    });
+    expect(errors.map((e) => [e.location.file, e.location.line, e.message])).toEqual([
+      ['lists/main.tf', 21, 'the value of this expression has over 1,000,000 elements: too large to evaluate'],
+      ['strings/main.tf', 22, 'the value of this expression has over 1,000,000 elements: too large to evaluate'],
+    ]);
+  });
+
+  it('refuses a module whose evaluation does not end in reasonable work (nested for over large lists)', () => {
+    const lists = Array.from({ length: 16 }, (_, i) => `  l${i + 1} = concat(local.l${i}, local.l${i})`);
+    const { errors, inventory: inv } = inventory({
+      'slow/main.tf': `locals {\n  l0 = ["x"]\n${lists.join('\n')}\n  n = [for a in local.l16 : [for b in local.l16 : b]]\n}\nresource "aws_iam_role" "r" {\n  name = length(local.n)\n}\n`,
+      'ok/main.tf': `resource "aws_iam_role" "ok" {\n  name = "ok"\n  ${TRUST}\n}\n`,
+    });
+    expect(errors.map((e) => [e.location.file, e.location.line, e.message])).toEqual([
+      ['slow/main.tf', 19, 'evaluating this module takes over 5,000,000 steps (here): refused'],
+    ]);
+    expect(inv.roles.map((r) => r.name)).toEqual(['ok']);
+  });
+
   it('refuses nesting deeper than it can read, and text that is not UTF-8, and reads the rest', () => {
     const { inventory: inv, errors } = inventory({
       'deep/main.tf': `locals {\n  x = ${'['.repeat(50000)}${']'.repeat(50000)}\n}\n`,
@@ -438,6 +702,14 @@ describe('hostile input', () => {
     });
     expect(inv.diagnostics.map((d) => [d.rule, d.loc.line])).toEqual([['invalid-input', 1]]);
     expect(display(inv.roles[0].name)).toMatch(/^\$\{local\.[ab]\}$/);
+    // Through a symbolic link to itself: the same directory, so the same cycle (not 40 nested copies).
+    const dir = writeTree({ 'main.tf': `module "again" {\n  source = "./loop"\n}\nresource "aws_iam_role" "r" {\n  name = "r"\n  ${TRUST}\n}\n` });
+    symlinkSync('.', join(dir, 'loop'));
+    const { inventory: looped } = { inventory: loadInventory(['.'], dir).inventory };
+    expect(looped.roles.map((r) => r.id)).toEqual(['aws_iam_role.r']);
+    expect(looped.diagnostics.map((d) => [d.rule, d.loc.line, d.message])).toEqual([
+      ['invalid-input', 1, 'module "again" calls loop, which is already being evaluated: a module cannot call itself (Terraform rejects the cycle)'],
+    ]);
   });
 });
 

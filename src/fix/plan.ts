@@ -15,7 +15,7 @@ import type { RawFinding } from '../rules/rule.js';
 import { decide, type PolicySet } from '../iam/evaluate.js';
 import { parsePolicy } from '../iam/policy.js';
 import { fromPlain } from '../sources/nodes.js';
-import { contextOf } from '../analyze.js';
+import { containersUnknown, contextOf } from '../analyze.js';
 import { formatLoc } from '../rules/util.js';
 import type { PolicyDocumentJson } from '../report/types.js';
 import { suggestPolicy } from './suggest.js';
@@ -87,6 +87,8 @@ function planRole(ra: RoleAnalysis, findings: RawFinding[], diagnostics: Diagnos
   const fix: RoleFix = { ra, findings, mode, document: null, replaced: [], kept: [], skipped: [], uncertain: [], notes: [] };
   // Without the whole grant, replacing it could drop what an unseen policy was there for.
   for (const why of ra.linked.incomplete) fix.skipped.push(`the analysis is incomplete: ${display(why)}`);
+  // Nor can it be derived from the tasks whose containers are known only.
+  for (const td of ra.executionOf) if (td.containersUnknown) fix.skipped.push(`what the role needs is uncertain: ${containersUnknown(td)}`);
   for (const d of diagnostics) {
     if (d.rule === 'unresolved-reference' || (UNCERTAIN_NEEDS.includes(d.rule) && d.severity !== 'note')) {
       fix.skipped.push(`what the role needs is uncertain: ${display(d.message)} (${formatLoc(d.loc)})`);

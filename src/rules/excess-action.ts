@@ -3,7 +3,7 @@
 // role may serve the application, so shared-role reports it instead.
 import { display } from '../model.js';
 import type { RawFinding, Rule } from './rule.js';
-import { actionNames, brief, groupByStatement, isWriteLevel, readsData, roleLabel, siblingGrant, statementLabel, statementLoc, worstLevel } from './util.js';
+import { actionNames, brief, groupByStatement, isWriteLevel, mayBeContainerNeed, readsData, roleLabel, siblingGrant, statementLabel, statementLoc, unknownNeeds, worstLevel } from './util.js';
 import { effectiveGrants } from './grants.js';
 
 const BASELINES = new Set(['AmazonECSTaskExecutionRolePolicy', 'AmazonEC2ContainerRegistryPullOnly', 'AmazonEKSFargatePodExecutionRolePolicy']);
@@ -36,7 +36,15 @@ export const excessAction: Rule = {
       // reported by missing-permission at the same statement, not twice.
       const nearMisses = new Set(ra.verdicts.filter((v) => v.decision.decision !== 'allowed').map((v) => siblingGrant(ra, v.need)));
       const excess = effectiveGrants(ra).filter((g) => !needed.has(g.action.full.toLowerCase()) && !nearMisses.has(g));
-      for (const { policy, statement, grants } of groupByStatement(excess)) {
+      // With a task whose containers are not determined, what a container may need is not excess
+      // for certain (a note, reported apart); anything else is.
+      const unknownWhy = unknownNeeds(ra);
+      const uncertain = unknownWhy ? excess.filter((g) => mayBeContainerNeed(g.action.full)) : [];
+      const groups: Array<ReturnType<typeof groupByStatement>[number] & { unknown?: string }> = [
+        ...groupByStatement(excess.filter((g) => !uncertain.includes(g))),
+        ...groupByStatement(uncertain).map((g) => ({ ...g, unknown: unknownWhy })),
+      ];
+      for (const { policy, statement, grants, unknown } of groups) {
         const actions = actionNames(grants);
         const level = worstLevel(grants);
         const taskRoleOnes = actions.filter((a) => TASK_ROLE_SERVICES.has(a.split(':')[0]));
@@ -47,7 +55,7 @@ export const excessAction: Rule = {
         const baseline = policy.kind === 'aws-managed' && BASELINES.has(policy.name);
         out.push({
           rule: 'excess-action',
-          severity: dataReads.length > 0 || (isWriteLevel(level) && !baseline) ? 'error' : 'warning',
+          severity: unknown ? 'note' : dataReads.length > 0 || (isWriteLevel(level) && !baseline) ? 'error' : 'warning',
           message:
             `role ${roleLabel(ra)} grants ${actions.length} action${actions.length === 1 ? '' : 's'} its workloads never use${conditional}: ` +
             `${brief(actions)} (worst access level: ${level}), from ${statementLabel(policy, statement)}` +
@@ -57,7 +65,8 @@ export const excessAction: Rule = {
               ? `; ${POD_GUIDANCE}`
               : taskRoleOnes.length
                 ? `; ${brief(taskRoleOnes, 3)} belong${taskRoleOnes.length === 1 ? 's' : ''} on the task role, not the execution role`
-                : ''),
+                : '') +
+            (unknown ?? ''),
           role: ra,
           workloads: ra.workloads,
           actions,

@@ -6,7 +6,7 @@ import { contextOf, type RoleAnalysis } from '../analyze.js';
 import type { Need } from '../model.js';
 import type { Grant } from '../iam/evaluate.js';
 import type { RawFinding, Rule } from './rule.js';
-import { brief, groupByStatement, readsData, roleLabel, statementLabel, statementLoc } from './util.js';
+import { brief, groupByStatement, readsData, roleLabel, statementLabel, statementLoc, unknownNeeds } from './util.js';
 import { decide, type Decision } from '../iam/evaluate.js';
 import { substituteVariables } from '../iam/variables.js';
 import { effectiveGrants } from './grants.js';
@@ -56,13 +56,15 @@ export const excessResource: Rule = {
         const dataRead = actions.some(readsData);
         // A condition (kms:ViaService, aws:SourceVpce…) narrows the grant: worth a warning (M7).
         const conditional = grants.some((g) => g.conditional);
+        const unknown = unknownNeeds(ra);
         out.push({
           rule: 'excess-resource',
-          severity: dataRead && !conditional ? 'error' : 'warning',
+          severity: unknown ? 'note' : dataRead && !conditional ? 'error' : 'warning',
           message:
             `role ${roleLabel(ra)} grants ${brief(actions)} on ${brief(resources, 3)}, but its workloads need ${actions.length === 1 ? 'it' : 'them'} only on ${brief(needed, 3)} ` +
             `(${statementLabel(policy, statement)})` +
-            (dataRead ? '; any task using this role can read data it does not need' : ''),
+            (dataRead ? '; any task using this role can read data it does not need' : '') +
+            (unknown ?? ''),
           role: ra,
           workloads: ra.workloads,
           actions,

@@ -101,7 +101,7 @@ function judge(ra: RoleAnalysis, group: NeedVerdict[]): RawFinding[] {
   if (decision === 'unknown' || (ra.linked.incomplete.length > 0 && decision === 'not-allowed')) {
     // Name what the verdict hangs on: unknown values in the need or in the statements that may
     // grant it, condition keys the request context does not determine, unresolved policies.
-    const statementValues = first.decision.matches.flatMap((m) => [...(m.statement.resources ?? []), ...(m.statement.notResources ?? [])]);
+    const statementValues = first.decision.matches.flatMap((m) => [...(m.statement.actions ?? []), ...(m.statement.notActions ?? []), ...(m.statement.resources ?? []), ...(m.statement.notResources ?? [])]);
     // When nothing the scan sees could grant it, only the unresolved policies matter.
     const onlyIncomplete = decision === 'not-allowed';
     const values = onlyIncomplete

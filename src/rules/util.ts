@@ -1,12 +1,36 @@
 // Small helpers shared by several rules.
 import { display, roleName, type Need, type Policy, type Statement } from '../model.js';
 import { resourceCovers } from '../iam/arn.js';
-import type { RoleAnalysis } from '../analyze.js';
+import { containersUnknown, type RoleAnalysis } from '../analyze.js';
 import type { Grant } from '../iam/evaluate.js';
 import type { AccessLevel } from '../iam/catalog.js';
 
 export function roleLabel(ra: RoleAnalysis): string {
   return roleName(ra.linked.role);
+}
+
+/** Every action the needs stage (src/needs) derives from a container: what undetermined containers may need. */
+const CONTAINER_NEEDS = new Set(
+  [
+    'ecr:GetAuthorizationToken', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability', 'ecr:BatchImportUpstreamImage',
+    'ecr:CreateRepository', 'ecr:TagResource', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:CreateLogGroup', 'logs:DescribeLogStreams',
+    'logs:PutRetentionPolicy', 'secretsmanager:GetSecretValue', 'ssm:GetParameters', 'kms:Decrypt', 's3:GetObject', 's3:GetBucketLocation',
+    'fsx:DescribeFileSystems', 'firehose:PutRecordBatch', 'kinesis:PutRecords', 'es:ESHttpPost', 'es:ESHttpPut',
+  ].map((a) => a.toLowerCase()),
+);
+
+export function mayBeContainerNeed(action: string): boolean {
+  return CONTAINER_NEEDS.has(action.toLowerCase());
+}
+
+/**
+ * An excess verdict on a role one of whose task definitions has undetermined containers hangs on
+ * what those need (for the actions a container may need): a note saying so (undefined when every
+ * workload's needs are known).
+ */
+export function unknownNeeds(ra: RoleAnalysis): string | undefined {
+  const unknown = ra.executionOf.filter((td) => td.containersUnknown);
+  return unknown.length ? `; ${unknown.map(containersUnknown).join('; ')}, so they may be in use` : undefined;
 }
 
 

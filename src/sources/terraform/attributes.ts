@@ -28,7 +28,7 @@ export interface AttributeSource {
   context: { partition: string; region: string; account: string };
   tokens: Tokens;
   /** The document of a `data "aws_iam_policy_document"`. */
-  policyDocument?: () => Node;
+  policyDocument?: () => Node | undefined;
 }
 
 export function hclAttributeSource(inst: ResourceInstance): AttributeSource {
@@ -66,7 +66,10 @@ export function computedAttribute(res: AttributeSource, attr: string, loc: Loc):
         if (attr === 'dns_suffix' && P === 'aws') return value('amazonaws.com');
         break;
       case 'aws_iam_policy_document':
-        if ((attr === 'json' || attr === 'minified_json') && res.policyDocument) return encoded(res.policyDocument(), loc);
+        if ((attr === 'json' || attr === 'minified_json') && res.policyDocument) {
+          const doc = res.policyDocument();
+          if (doc) return encoded(doc, loc);
+        }
         break;
       case 'aws_iam_policy': {
         // An AWS managed policy looked up by name (a customer policy of the same name is not considered).
@@ -104,6 +107,12 @@ export function computedAttribute(res: AttributeSource, attr: string, loc: Loc):
       // The real ARN ends with `-` and 6 random characters; the pattern stands for them.
       if (attr === 'arn' || attr === 'id') return value(`arn:${P}:secretsmanager:${R}:${A}:secret:${nameOf()}-??????`);
       break;
+    case 'aws_secretsmanager_secret_version': {
+      // "The ARN of the secret": secret_id when it is one (a secret's id is its ARN), not a name.
+      const secret = arg('secret_id');
+      if (attr === 'arn' && secret?.startsWith('arn:')) return value(secret);
+      break;
+    }
     case 'aws_ssm_parameter':
       if (attr === 'name' || attr === 'id') return value(nameOf());
       if (attr === 'arn') return value(`arn:${P}:ssm:${R}:${A}:parameter/${nameOf().replace(/^\//, '')}`);

@@ -2,12 +2,12 @@
 // `%{if}`/`%{for}` directives), references, function calls, for expressions, conditionals,
 // operators, index and splat. What the configuration does not determine becomes a token named
 // after the expression (values.ts); nothing unknown ever becomes a wildcard.
-import { hasToken, type Loc, type Node } from '../../model.js';
-import { parseJson, toPlain } from '../nodes.js';
+import { hasToken, type Loc, type Node, type ScalarNode } from '../../model.js';
+import { InputError, parseJson, toPlain } from '../nodes.js';
 import { locOf, textOf, unescapeQuoted, type HclFile } from './hcl.js';
 import type { SyntaxNode } from './parser.js';
 import { callFunction } from './functions.js';
-import { getKey, hash, isNull, isUnknown, scalar, seq, text, type Tokens } from './values.js';
+import { evaluationError, getKey, hash, isNull, isUnknown, scalar, seq, text, type Tokens } from './values.js';
 
 /** One step of a traversal after its root name: `.attr`, `[index]`, or a splat with the steps it applies to each item. */
 export type Step = { attr: string } | { index: Node } | { splat: Step[] };
@@ -29,12 +29,49 @@ export interface Scope {
 const MAX_DEPTH = 200;
 let depth = 0;
 
+/**
+ * The largest value an expression may have, in elements (a string counts one per 64 characters).
+ * Values are shared, not copied, so `[local.a, local.a]` doubles in size for free: 40 such locals
+ * are 2^40 elements, and jsonencode or a for expression over them ran out of memory.
+ */
+export const MAX_VALUE_SIZE = 1_000_000;
+const sizes = new WeakMap<Node, number>();
+
+function sizeOf(v: Node): number {
+  if (v.kind === 'scalar') return typeof v.value === 'string' ? 1 + (v.value.length >> 6) : 1;
+  let size = sizes.get(v);
+  if (size === undefined) {
+    size = 1;
+    for (const child of v.kind === 'seq' ? v.items : v.entries.map((e) => e.value)) {
+      size += sizeOf(child);
+      if (size > MAX_VALUE_SIZE) break;
+    }
+    sizes.set(v, size);
+  }
+  return size;
+}
+
+/**
+ * Expressions evaluated for one root module before it is refused: nested for expressions over
+ * large collections are quadratic, and a hook must end. Real configurations use a few thousand.
+ */
+export const MAX_EVALUATIONS = 5_000_000;
+let evaluations = 0;
+
+/** Starts the evaluation budget of a root module. */
+export function resetEvaluationBudget(): void {
+  evaluations = 0;
+}
+
 export function evaluate(n: SyntaxNode, scope: Scope): Node {
   const loc = locOf(scope.src, n);
+  if (++evaluations > MAX_EVALUATIONS) throw new InputError(`evaluating this module takes over ${MAX_EVALUATIONS.toLocaleString('en-US')} steps (here): refused`, loc);
   if (depth >= MAX_DEPTH) return scope.tokens.unknown(`TooDeep#${hash([loc.file, loc.line, loc.column])}`, loc);
   depth++;
   try {
-    return evalNode(n, scope, loc);
+    const v = evalNode(n, scope, loc);
+    if (sizeOf(v) > MAX_VALUE_SIZE) throw new InputError(`the value of this expression has over ${MAX_VALUE_SIZE.toLocaleString('en-US')} elements: too large to evaluate`, loc);
+    return v;
   } finally {
     depth--;
   }
@@ -47,7 +84,10 @@ function named(n: SyntaxNode): SyntaxNode[] {
 /** A token for the value of this expression (its source text names it). */
 function unknownOf(n: SyntaxNode, scope: Scope, loc: Loc): Node {
   const t = textOf(scope.src, n).replace(/\s+/g, ' ');
-  return scope.tokens.unknown(t.length <= 80 ? t : `${t.slice(0, 60)}…#${hash(t)}`, loc);
+  // The same text over other values of each, count, a for variable or an iterator is another value.
+  const bound = [...scope.vars.keys()].filter((k) => new RegExp(`(^|[^\\w.])${k}\\b`).test(t));
+  const salt = bound.length ? `#${hash(bound.map((k) => toPlain(scope.vars.get(k)!)))}` : '';
+  return scope.tokens.unknown((t.length <= 80 ? t : `${t.slice(0, 60)}…#${hash(t)}`) + salt, loc);
 }
 
 function evalNode(n: SyntaxNode, scope: Scope, loc: Loc): Node {
@@ -158,19 +198,30 @@ function toSteps(postfix: SyntaxNode[], scope: Scope): Step[] {
 }
 
 /** Applies traversal steps to a value; an unknown or missing step gives a token named after the expression. */
+function indexText(index: Node): string {
+  const t = text(index);
+  return t === undefined || hasToken(t) ? '?' : index.kind === 'scalar' && typeof index.value === 'number' ? t : JSON.stringify(t);
+}
+
+function stepsText(steps: Step[]): string {
+  return steps.map((s) => ('splat' in s ? `[*]${stepsText(s.splat)}` : 'attr' in s ? `.${s.attr}` : `[${indexText(s.index)}]`)).join('');
+}
+
 export function traverse(value: Node, steps: Step[], scope: Scope, loc: Loc, expr: string): Node {
   let v = value;
   for (let i = 0; i < steps.length; i++) {
     const step = steps[i];
+    if (isUnknown(v)) return scope.tokens.part(v as ScalarNode, stepsText(steps.slice(i)), loc);
     if ('splat' in step) {
-      if (isUnknown(v)) return scope.tokens.unknown(expr, loc);
       const list = v.kind === 'seq' ? v.items : isNull(v) ? [] : [v];
       const out = seq(list.map((item) => traverse(item, step.splat, scope, loc, expr)), loc);
       return traverse(out, steps.slice(i + 1), scope, loc, expr);
     }
+    // What a known value does not have is an error in Terraform (try() then takes its next argument).
+    const missing = () => evaluationError(scope.tokens.unknown(expr, loc));
     if ('attr' in step) {
       const next = getKey(v, step.attr);
-      if (next === undefined) return scope.tokens.unknown(expr, loc);
+      if (next === undefined) return missing();
       v = next;
       continue;
     }
@@ -178,11 +229,11 @@ export function traverse(value: Node, steps: Step[], scope: Scope, loc: Loc, exp
     if (key === undefined || hasToken(key)) return scope.tokens.unknown(expr, loc);
     if (v.kind === 'seq') {
       const item = v.items[Number(key)];
-      if (item === undefined) return scope.tokens.unknown(expr, loc);
+      if (item === undefined) return missing();
       v = item;
     } else {
       const next = getKey(v, key);
-      if (next === undefined) return scope.tokens.unknown(expr, loc);
+      if (next === undefined) return missing();
       v = next;
     }
   }
@@ -373,7 +424,8 @@ function call(n: SyntaxNode, scope: Scope, loc: Loc): Node {
 /** Entries of a list (index → item), set or map (key → value); undefined when unknown. */
 export function collectionEntries(v: Node): Array<[Node, Node]> | undefined {
   if (v.kind === 'seq') return v.items.map((item, i) => [scalar(i, item.loc), item]);
-  if (v.kind === 'map') return v.entries.map((e) => [scalar(e.key, e.keyLoc), e.value]);
+  // Terraform iterates maps and objects in lexical order of their keys, not as written.
+  if (v.kind === 'map') return [...v.entries].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map((e) => [scalar(e.key, e.keyLoc), e.value]);
   if (isNull(v)) return [];
   return undefined;
 }

@@ -1,12 +1,13 @@
 // Terraform's built-in functions that policies and container definitions are built with. A
 // function rolefit does not implement, or one given unknown arguments, gives an unknown value.
-import { readFileSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative } from 'node:path';
 import { hasToken, type Loc, type Node } from '../../model.js';
 import { fromPlain, InputError, parseJson, toPlain } from '../nodes.js';
-import { parseHcl } from './parser.js';
+import { decodeUtf8, readBounded } from '../index.js';
+import { MAX_HCL_BYTES, parseHcl } from './parser.js';
 import { evaluate, stringify, type Scope } from './eval.js';
-import { encoded, isEncoded, isNull, isUnknown, known, scalar, seq, text } from './values.js';
+import { encoded, isEncoded, isEvaluationError, isNull, isUnknown, known, scalar, seq, text } from './values.js';
 import type { SyntaxNode } from './parser.js';
 
 export interface CallContext {
@@ -31,14 +32,49 @@ function sameValue(a: Node, b: Node): boolean {
   return JSON.stringify(toPlain(a)) === JSON.stringify(toPlain(b));
 }
 
-/** Reads a file named relative to the root module (Terraform's working directory). */
+/**
+ * Reads a file named relative to the root module (Terraform's working directory): only a regular
+ * file of the project (the root module's git work tree, the root module or the scan's directory),
+ * bounded and UTF-8. A scanned repository must not make rolefit print a file from elsewhere on the
+ * machine in a finding (CI scans pull requests), nor hang it on a device; anything else is unknown.
+ */
 function readRelative(path: string, c: CallContext): { text: string; file: string } | undefined {
   const full = isAbsolute(path) ? path : join(c.scope.baseDir, path);
   try {
-    return { text: readFileSync(full, 'utf8').replace(/^\uFEFF/, ''), file: c.scope.relPath(full) };
+    const real = realpathSync(full);
+    if (!statSync(real).isFile() || !inProject(real, c.scope)) return undefined;
+    const file = c.scope.relPath(full);
+    return { text: decodeUtf8(readBounded(real, file), file), file };
   } catch {
     return undefined;
   }
+}
+
+function inProject(real: string, scope: Scope): boolean {
+  const within = (dir: string) => {
+    const r = relative(dir, real);
+    return r !== '' && !r.startsWith('..') && !isAbsolute(r);
+  };
+  const base = realpathSync(scope.baseDir);
+  const rel = scope.relPath(real);
+  return within(base) || within(gitRoot(base) ?? base) || !(rel.startsWith('../') || rel === '..' || isAbsolute(rel));
+}
+
+const gitRoots = new Map<string, string | undefined>();
+
+/** The git work tree a directory is in (the nearest ancestor holding .git). */
+function gitRoot(dir: string): string | undefined {
+  if (gitRoots.has(dir)) return gitRoots.get(dir);
+  let root: string | undefined;
+  for (let d = dir; ; d = dirname(d)) {
+    if (existsSync(join(d, '.git'))) {
+      root = d;
+      break;
+    }
+    if (dirname(d) === d) break;
+  }
+  gitRoots.set(dir, root);
+  return root;
 }
 
 /** A string from a file, with the positions of its JSON when it is JSON (a policy or container definitions). */
@@ -60,7 +96,7 @@ function templatefile(args: Node[], c: CallContext): Node {
   const vars = args[1];
   if (path === undefined) return c.unknown();
   const read = readRelative(path, c);
-  if (!read) return c.unknown();
+  if (!read || Buffer.byteLength(read.text) > MAX_HCL_BYTES) return c.unknown();
   if (vars && vars.kind !== 'map') return c.unknown();
   // The template is parsed as the body of a heredoc, one line down (lineOffset puts it back).
   const marker = 'ROLEFIT_TEMPLATE_END';
@@ -144,6 +180,41 @@ const FUNCTIONS: Record<string, Fn> = {
       return true;
     };
     return v?.kind === 'seq' && walk(v) ? seq(out, c.loc) : c.unknown();
+  },
+  formatlist: (args, c) => {
+    // Lists are iterated together (all of one length); other arguments repeat.
+    const lists = args.slice(1).map(list);
+    const n = lists.find((l) => l !== undefined)?.length;
+    if (args.slice(1).some((a) => isUnknown(a)) || lists.some((l) => l !== undefined && l.length !== n)) return c.unknown();
+    if (n === undefined) return c.unknown();
+    const items: Node[] = [];
+    for (let i = 0; i < n; i++) {
+      const v = FUNCTIONS.format([args[0], ...args.slice(1).map((a, j) => lists[j]?.[i] ?? a)], c);
+      if (isUnknown(v)) return c.unknown();
+      items.push(v);
+    }
+    return seq(items, c.loc);
+  },
+  slice: ([l, a, b], c) => {
+    const items = list(l);
+    const [from, to] = [Number(str(a)), Number(str(b))];
+    if (!items || !Number.isInteger(from) || !Number.isInteger(to) || from < 0 || to > items.length || from > to) return c.unknown();
+    return seq(items.slice(from, to), c.loc);
+  },
+  setunion: (args, c) => {
+    const lists = args.map(list);
+    if (lists.some((l) => !l || !l.every(known))) return c.unknown();
+    return FUNCTIONS.distinct([seq(lists.flatMap((l) => l!), c.loc)], c);
+  },
+  tobool: ([v], c) => (str(v) === 'true' ? scalar(true, c.loc) : str(v) === 'false' ? scalar(false, c.loc) : c.unknown()),
+  // Sensitivity only hides a value in Terraform's output.
+  sensitive: ([v], c) => v ?? c.unknown(),
+  nonsensitive: ([v], c) => v ?? c.unknown(),
+  can: ([v], c) => (v === undefined ? c.unknown() : isEvaluationError(v) ? scalar(false, c.loc) : isUnknown(v) ? c.unknown() : scalar(true, c.loc)),
+  // The AWS provider's provider::aws::arn_build(partition, service, region, account_id, resource).
+  arn_build: (args, c) => {
+    const parts = args.map(text);
+    return args.length === 5 && parts.every((p) => p !== undefined) ? scalar(['arn', ...parts].join(':'), c.loc) : c.unknown();
   },
   format: ([f, ...rest], c) => {
     const fmt = str(f);
@@ -270,7 +341,8 @@ const FUNCTIONS: Record<string, Fn> = {
     if (!items || items.length > 1) return c.unknown();
     return items[0] ?? scalar(null, c.loc);
   },
-  try: (args, c) => args.find((a) => known(a)) ?? args[0] ?? c.unknown(),
+  // An unknown value is not an error: try() returns it (a guess at the fallback would be a verdict).
+  try: (args, c) => args.find((a) => !isEvaluationError(a)) ?? c.unknown(),
   zipmap: ([k, v], c) => {
     const [ks, vs] = [list(k), list(v)];
     if (!ks || !vs || ks.length !== vs.length) return c.unknown();

@@ -72,6 +72,12 @@ const TOKEN_TEXT: Record<string, string> = {
   heredoc_identifier: 'the heredoc end marker',
 };
 
+const UNCLOSED: Record<string, string> = {
+  template_interpolation_start: '"${" is not closed by "}"',
+  template_if_intro: '"%{ if }" is not closed by "%{ endif }"',
+  template_for_start: '"%{ for }" is not closed by "%{ endfor }"',
+};
+
 function syntaxError(src: HclFile, n: SyntaxNode, ancestors: SyntaxNode[]): never {
   if (n.type !== 'ERROR') {
     const what = TOKEN_TEXT[n.type] ?? n.type;
@@ -83,6 +89,12 @@ function syntaxError(src: HclFile, n: SyntaxNode, ancestors: SyntaxNode[]): neve
     if (what === '"') throw new InputError('invalid HCL: unterminated string (no closing quote)', open);
     throw new InputError(`invalid HCL: missing ${shown} to close what starts at line ${open.line}, column ${open.column}`, locOf(src, n));
   }
+  // The grammar wraps a complete `${…}` or `%{…}` in one node: an opener left bare in the error
+  // is what was not closed, usually lines below where the error starts (the enclosing block).
+  const opener = n.children.find((c) => UNCLOSED[c.type]);
+  if (opener) throw new InputError(`invalid HCL: ${UNCLOSED[opener.type]}`, locOf(src, opener));
+  const inner = n.children.find((c) => c.type === 'ERROR');
+  if (inner) syntaxError(src, inner, [...ancestors, n]);
   const text = textOf(src, n).split('\n')[0].trim();
   const shown = text.length > 40 ? text.slice(0, 40) + '…' : text;
   throw new InputError(shown ? `invalid HCL: unexpected ${JSON.stringify(shown)}` : 'invalid HCL: unexpected end of file (an unclosed block, bracket or string?)', locOf(src, n));

@@ -9,11 +9,11 @@
 import { readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { hasToken, mergeInventory, type Inventory, type Node } from '../../model.js';
-import { InputError } from '../nodes.js';
+import { InputError, parseJson } from '../nodes.js';
 import { textOf, readHclFile } from './hcl.js';
-import { evaluate } from './eval.js';
+import { evaluate, resetEvaluationBudget } from './eval.js';
 import { computedAttribute, contextOf, hclAttributeSource } from './attributes.js';
-import { ConfigLoader, ModuleInstance, readText, type Deployment, type ResourceInstance } from './module.js';
+import { ConfigLoader, ModuleInstance, readText, realPath, type Deployment, type ResourceInstance } from './module.js';
 import { InventoryBuilder, PLAN_ORIGIN, RESOURCE_TYPES, type BlockView, type PlanInfo, type ResourceView } from './resources.js';
 import { withoutKeys } from './plan.js';
 import { isNull, Tokens } from './values.js';
@@ -23,7 +23,7 @@ import type { HclBody } from './hcl.js';
 export { startParser as startTerraformParser } from './parser.js';
 
 export function isTerraformFile(path: string): boolean {
-  return path.endsWith('.tf') || path.endsWith('.tfvars');
+  return ['.tf', '.tfvars', '.tf.json', '.tfvars.json'].some((ext) => path.endsWith(ext));
 }
 
 export interface TerraformResult {
@@ -62,24 +62,40 @@ export function readTerraform(paths: string[], relPath: (abs: string) => string,
     for (const block of config.modules.values()) {
       const source = block.body.attributes.get('source');
       const literal = source && /^"(\.\.?\/[^"$]*)"$/.exec(textOf(source.src, source.expr).trim());
-      if (literal && resolve(config.dir, literal[1]) !== config.dir) called.add(resolve(config.dir, literal[1]));
+      if (literal && realPath(resolve(config.dir, literal[1])) !== realPath(config.dir)) called.add(realPath(resolve(config.dir, literal[1])));
     }
   }
   const builder = new InventoryBuilder();
   const files = new Set<string>();
   const plans = scanned ? plansIn(scanned) : [];
   for (const [dir, config] of loaded) {
-    if (called.has(dir)) continue;
+    if (called.has(realPath(dir))) continue;
     try {
       const plan = plans.find((p) => planOf(p, config));
       const root = rootModule(dir, config, loader, relPath, files, plan);
       for (const mod of root.walk()) {
         for (const f of mod.config.files) files.add(f);
+        for (const f of mod.config.jsonFiles) {
+          if (files.has(f)) continue;
+          files.add(f);
+          // Not read: say so rather than report its module as if it were complete.
+          builder.inv.diagnostics.push({ rule: 'unresolved-reference', severity: 'warning', message: `Terraform JSON configuration is not read: what ${f} defines is not analysed`, loc: { file: f, line: 1, column: 1 } });
+        }
         for (const key of mod.config.resources.keys()) {
           const type = key.slice(0, key.indexOf('.'));
           if (!RESOURCE_TYPES.includes(type)) continue;
           const name = key.slice(type.length + 1);
-          for (const inst of mod.instances('resource', type, name).byKey.values()) {
+          const instances = mod.instances('resource', type, name);
+          if (instances.symbolic) {
+            // As CloudFormation's undetermined conditions are: assumed, and said so.
+            root.dep.diagnostics.push({
+              rule: 'unresolved-reference',
+              severity: 'note',
+              message: `${mod.prefix()}${key}: count or for_each is not determined by the configuration; it is read as one instance whose count.index or each.key/each.value are unknown, though it may create none`,
+              loc: mod.config.resources.get(key)!.loc,
+            });
+          }
+          for (const inst of instances.byKey.values()) {
             result.addresses.add(inst.address);
             builder.add(hclView(inst));
           }
@@ -100,6 +116,7 @@ export function readTerraform(paths: string[], relPath: (abs: string) => string,
  * loads them). Exported for tests.
  */
 export function rootModule(dir: string, config: ReturnType<ConfigLoader['load']>, loader: ConfigLoader, relPath: (abs: string) => string, files = new Set<string>(), plan?: PlanInfo): ModuleInstance {
+  resetEvaluationBudget();
   const scopeName = relPath(dir);
   const tokens = new Tokens(scopeName === '' ? '.' : scopeName);
   const dep: Deployment = {
@@ -112,15 +129,24 @@ export function rootModule(dir: string, config: ReturnType<ConfigLoader['load']>
     relPath,
   };
   const values = new Map<string, Node>();
+  // Terraform's order: terraform.tfvars, terraform.tfvars.json, then *.auto.tfvars(.json) by name.
+  const rank = (n: string) => (n === 'terraform.tfvars' ? 0 : n === 'terraform.tfvars.json' ? 1 : 2);
   const varFiles = readdirSync(dir)
-    .filter((n) => n === 'terraform.tfvars' || n.endsWith('.auto.tfvars'))
-    .sort((a, b) => (a === 'terraform.tfvars' ? -1 : b === 'terraform.tfvars' ? 1 : a < b ? -1 : 1));
+    .filter((n) => rank(n) < 2 || n.endsWith('.auto.tfvars') || n.endsWith('.auto.tfvars.json'))
+    .sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
   // A plan's variables are the values it was made with (-var, -var-file included): they come first.
   const root = new ModuleInstance(config, '', dep, (name) => plan?.variables.get(name) ?? values.get(name));
   for (const name of varFiles) {
     const path = join(dir, name);
     const file = relPath(path);
     files.add(file);
+    if (name.endsWith('.json')) {
+      // JSON values are literal values.
+      const json = parseJson(readText(path, file), file);
+      if (json.kind !== 'map') throw new InputError('a variables file in JSON must hold an object', json.loc);
+      for (const e of json.entries) values.set(e.key, e.value);
+      continue;
+    }
     const body: HclBody = readHclFile(readText(path, file), file);
     // A variables file holds values only: any reference in it is unknown.
     for (const [k, a] of body.attributes) {

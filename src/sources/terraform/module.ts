@@ -1,21 +1,24 @@
 // Terraform modules: a directory's .tf files as one configuration, instantiated as the root module
 // or as a module call (with its input variables), with resource instances for `count` and
 // `for_each` and the references between them resolved lazily.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
-import { display, type Diagnostic, type Loc, type Node } from '../../model.js';
+import { display, hasToken, type Diagnostic, type Loc, type Node } from '../../model.js';
 import { InputError } from '../nodes.js';
-import { decodeUtf8, MAX_YAML_BYTES, readBounded } from '../index.js';
+import { decodeUtf8, readBounded } from '../index.js';
 import { isRegion } from './region.js';
+import { MAX_HCL_BYTES } from './parser.js';
 import { readHclFile, textOf, type HclAttribute, type HclBlock, type HclBody, type HclFile } from './hcl.js';
 import { collectionEntries, evaluate, traverse, type Scope, type Step } from './eval.js';
 import { computedAttribute, hclAttributeSource } from './attributes.js';
-import { isNull, isUnknown, map, scalar, seq, text, Tokens } from './values.js';
+import { evaluationError, isNull, isUnknown, map, scalar, seq, text, Tokens } from './values.js';
 
 export interface ModuleConfig {
   dir: string;
   /** The .tf files, as locations show them. */
   files: string[];
+  /** Terraform JSON files (.tf.json), which are not read: as locations show them. */
+  jsonFiles: string[];
   variables: Map<string, HclBlock>;
   locals: Map<string, HclAttribute>;
   resources: Map<string, HclBlock>;
@@ -36,6 +39,7 @@ export class ConfigLoader {
     const config: ModuleConfig = {
       dir,
       files: [],
+      jsonFiles: [],
       variables: new Map(),
       locals: new Map(),
       resources: new Map(),
@@ -47,7 +51,9 @@ export class ConfigLoader {
     this.cache.set(dir, config);
     let names: string[] = [];
     try {
-      names = readdirSync(dir).filter((n) => n.endsWith('.tf')).sort();
+      const all = readdirSync(dir).sort();
+      names = all.filter((n) => n.endsWith('.tf'));
+      config.jsonFiles = all.filter((n) => n.endsWith('.tf.json')).map((n) => this.relPath(join(dir, n)));
     } catch {
       // a missing module directory: reported by the caller
     }
@@ -88,11 +94,20 @@ export class ConfigLoader {
   }
 }
 
-/** A .tf or .tfvars file's text: unreadable, too large (as YAML, text a person writes) or not UTF-8 is an input error. */
+/** A directory's real path (symbolic links resolved), or the path itself when it does not exist. */
+export function realPath(dir: string): string {
+  try {
+    return realpathSync(dir);
+  } catch {
+    return dir;
+  }
+}
+
+/** A .tf or .tfvars file's text: unreadable, too large (MAX_HCL_BYTES) or not UTF-8 is an input error. */
 export function readText(path: string, file: string): string {
   const bytes = readBounded(path, file);
-  if (bytes.length > MAX_YAML_BYTES) {
-    throw new InputError(`file is ${bytes.length.toLocaleString('en-US')} bytes, over the limit of ${MAX_YAML_BYTES / 1048576} MiB for HCL; refused`, { file, line: 1, column: 1 });
+  if (bytes.length > MAX_HCL_BYTES) {
+    throw new InputError(`file is ${bytes.length.toLocaleString('en-US')} bytes, over the limit of ${MAX_HCL_BYTES / 1048576} MiB for HCL; refused`, { file, line: 1, column: 1 });
   }
   return decodeUtf8(bytes, file);
 }
@@ -343,7 +358,9 @@ export class ModuleInstance {
     if (first && 'index' in first) {
       const key = text(first.index);
       const inst = key === undefined ? undefined : (byKey.get(key) ?? byKey.get(Number(key)));
-      return inst ? this.instanceTraversal(inst, steps.slice(1), loc, expr) : this.unknown(expr, loc);
+      if (inst) return this.instanceTraversal(inst, steps.slice(1), loc, expr);
+      // An instance the known count/for_each does not create (`x[0]` with count = 0) is an error.
+      return key === undefined || hasToken(key) ? this.unknown(expr, loc) : evaluationError(this.unknown(expr, loc));
     }
     if (first && 'splat' in first) {
       return rest(1, seq(all.map((inst) => this.instanceTraversal(inst, first.splat, loc, expr)), loc));
@@ -417,12 +434,17 @@ export class ModuleInstance {
         const iterator = (b.body.attributes.get('iterator') && textOf(b.body.attributes.get('iterator')!.src, b.body.attributes.get('iterator')!.expr)) || type;
         const entries = forEach && collectionEntries(forEach);
         if (!entries) {
+          // Leaving the blocks out would turn "may grant" into "does not grant" (a false missing
+          // permission): they are read as one block whose iterator is unknown, as resources are.
           this.dep.diagnostics.push({
             rule: 'unresolved-reference',
             severity: 'note',
-            message: `dynamic "${type}" blocks: for_each is not determined by the configuration; these blocks are not evaluated`,
+            message: `dynamic "${type}" blocks: for_each is not determined by the configuration; they are read as one block whose ${iterator}.key and ${iterator}.value are unknown`,
             loc: b.loc,
           });
+          // Named with the block's line: two such blocks are two unknowns, never equal.
+          const symbolic = map([['key', this.unknown(`${iterator}.key#L${b.loc.line}`, b.loc)], ['value', this.unknown(`${iterator}.value#L${b.loc.line}`, b.loc)]], b.loc);
+          out.push({ body: content.body, vars: new Map([...vars, [iterator, symbolic]]), loc: content.loc });
           continue;
         }
         for (const [k, v] of entries) {
@@ -456,8 +478,10 @@ export class ModuleInstance {
       return undefined;
     }
     const dir = installed ?? resolve(this.config.dir, source!);
+    // The same directory, also through a symbolic link (`loop -> .`), is the same module.
+    const real = realPath(dir);
     for (let m: ModuleInstance | undefined = this; m; m = m.parent?.mod) {
-      if (m.config.dir !== dir) continue;
+      if (realPath(m.config.dir) !== real) continue;
       this.dep.diagnostics.push({ rule: 'invalid-input', severity: 'error', message: `module "${name}" calls ${this.dep.relPath(dir) || '.'}, which is already being evaluated: a module cannot call itself (Terraform rejects the cycle)`, loc: block.loc });
       return undefined;
     }
@@ -498,13 +522,27 @@ export class ModuleInstance {
     let mod = inst.byKey.get(undefined);
     if (!mod) {
       const first = steps[0];
-      const key = first && 'index' in first ? text(first.index) : undefined;
+      const scope = this.scope({ file: loc.file, text: '' });
+      const all = [...inst.byKey.values()];
+      // `module.x[*].out`, and `module.x` as a whole: a list (count) or map (for_each) of instances.
+      if (first && 'splat' in first) return traverse(seq(all.map((m) => traverse(m.outputsObject(loc), first.splat, scope, loc, expr)), loc), steps.slice(1), scope, loc, expr);
+      if (!first || !('index' in first)) {
+        const objects = all.map((m) => m.outputsObject(loc));
+        const whole = typeof [...inst.byKey.keys()][0] === 'number' ? seq(objects, loc) : map([...inst.byKey.keys()].map((k, j) => [String(k), objects[j]]), loc);
+        return traverse(whole, steps, scope, loc, expr);
+      }
+      const key = text(first.index);
       mod = key === undefined ? undefined : (inst.byKey.get(key) ?? inst.byKey.get(Number(key)));
       i = 1;
     }
     const out = steps[i];
     if (!mod || !out || !('attr' in out)) return this.unknown(expr, loc);
     return traverse(mod.output(out.attr, loc), steps.slice(i + 1), this.scope({ file: loc.file, text: '' }), loc, expr);
+  }
+
+  /** The module instance as an object: its outputs. */
+  outputsObject(loc: Loc): Node {
+    return map([...this.config.outputs.keys()].map((name) => [name, this.output(name, loc)]), loc);
   }
 
   output(name: string, loc: Loc): Node {

@@ -130,6 +130,12 @@ export function startParser(): void {
   bridge ??= start();
 }
 
+/**
+ * The largest HCL text (file or template) parsed: tree-sitter's WebAssembly memory gives out
+ * between 12 and 16 MB (the worker aborts); hand-written Terraform files stay far below.
+ */
+export const MAX_HCL_BYTES = 8 * 1024 * 1024;
+
 /** Parses HCL text (synchronously, from the caller's view). Throws on a parser failure, not on syntax errors. */
 export function parseHcl(text: string): SyntaxNode {
   bridge ??= start();

@@ -26,7 +26,8 @@ function element(v: Node | undefined): Node | undefined {
   return policyVariables(v);
 }
 
-export function policyDocument(inst: ResourceInstance): Node {
+/** The rendered document; undefined when a source or override document is not determined (then all of it is not). */
+export function policyDocument(inst: ResourceInstance): Node | undefined {
   const mod = inst.mod;
   const body = inst.block.body;
   const loc = inst.block.loc;
@@ -83,11 +84,14 @@ export function policyDocument(inst: ResourceInstance): Node {
   }
 
   // Source documents first; this document's statements replace those with the same Sid.
+  const sources = documents(arg(body, 'source_policy_documents'), arg(body, 'source_json'));
+  const overrides = documents(arg(body, 'override_policy_documents'), arg(body, 'override_json'));
+  if (!sources || !overrides) return undefined;
   let merged: Node[] = [];
-  for (const doc of documents(arg(body, 'source_policy_documents'), arg(body, 'source_json'))) merged.push(...doc);
+  for (const doc of sources) merged.push(...doc);
   merged = mergeBySid(merged, statements);
   // Override documents replace statements with the same Sid, or are appended.
-  for (const doc of documents(arg(body, 'override_policy_documents'), arg(body, 'override_json'))) merged = mergeBySid(merged, doc);
+  for (const doc of overrides) merged = mergeBySid(merged, doc);
 
   const top: Array<[string, Node]> = [['Version', arg(body, 'version') ?? scalar('2012-10-17', loc)]];
   const id = arg(body, 'policy_id');
@@ -96,20 +100,26 @@ export function policyDocument(inst: ResourceInstance): Node {
   return map(top, loc);
 }
 
-/** The statements of each JSON document given (as jsonencode/data-source strings or JSON text). */
-function documents(list: Node | undefined, single: Node | undefined): Node[][] {
+/**
+ * The statements of each JSON document given (as jsonencode/data-source strings or JSON text);
+ * undefined when one of them, or the list, is not determined: leaving it out would read as a
+ * document that grants only the rest.
+ */
+function documents(list: Node | undefined, single: Node | undefined): Node[][] | undefined {
+  if (list && !isNull(list) && list.kind !== 'seq') return undefined;
   const docs = [...(list?.kind === 'seq' ? list.items : []), ...(single && !isNull(single) ? [single] : [])];
   const out: Node[][] = [];
   for (const d of docs) {
+    if (isNull(d) || (d.kind === 'scalar' && d.value === '')) continue;
     let tree: Node | undefined;
     if (isEncoded(d)) tree = d.json;
     else if (d.kind === 'scalar' && typeof d.value === 'string') {
       try {
         tree = fromPlain(JSON.parse(d.value), d.loc);
       } catch {
-        tree = undefined;
+        return undefined;
       }
-    }
+    } else return undefined;
     const st = getKey(tree, 'Statement');
     if (st) out.push(st.kind === 'seq' ? st.items : [st]);
   }

@@ -273,6 +273,17 @@ export class InventoryBuilder {
       ),
     );
     if (volumes.length) put('volumes', seq(volumes, r.loc));
+    let containersUnknown = !containers;
+    if (containers) {
+      // What the agent does for a container comes from these parts: undetermined, they are left out
+      // (so the reader does not call them malformed) and the task's needs are not known.
+      const known = withoutUnknownParts(containers);
+      for (const part of known.unknown) {
+        this.diag({ rule: 'unresolved-reference', severity: 'note', message: `${r.address}: ${part.what} is not determined by the configuration: what it needs of the execution role is not known`, loc: part.loc });
+      }
+      containers = known.node;
+      containersUnknown = known.unknown.length > 0;
+    }
     if (!containers) {
       this.diag({
         rule: 'unresolved-reference',
@@ -288,6 +299,7 @@ export class InventoryBuilder {
       td.id = r.address;
       td.source = 'terraform';
       td.loc = r.loc;
+      if (containersUnknown) td.containersUnknown = true;
       Object.assign(td, r.context);
       const arn = text(r.get('arn'));
       if (arn !== undefined) td.arn = arn;
@@ -316,4 +328,46 @@ export class InventoryBuilder {
       loc: r.loc,
     });
   }
+}
+
+/** Container fields the needs come from (domain.md §1.4). */
+const NEEDS_FIELDS = ['secrets', 'environmentFiles', 'logConfiguration', 'repositoryCredentials', 'firelensConfiguration', 'dockerSecurityOptions', 'credentialSpecs'];
+/** Of those, the lists of objects, whose items are read one by one. */
+const OBJECT_LISTS = ['secrets', 'environmentFiles'];
+/** Parts of the others that must be known for them to be read. */
+const INNER: Record<string, string[]> = { logConfiguration: ['logDriver', 'options', 'secretOptions'], firelensConfiguration: ['type', 'options'] };
+
+/** Container definitions without their wholly unknown parts, and what those were. */
+function withoutUnknownParts(containers: Node): { node: Node; unknown: Array<{ what: string; loc: Loc }> } {
+  const unknown: Array<{ what: string; loc: Loc }> = [];
+  if (containers.kind !== 'seq') return { node: containers, unknown };
+  const items: Node[] = [];
+  containers.items.forEach((c, i) => {
+    if (isUnknown(c)) {
+      unknown.push({ what: `container definition ${i + 1}`, loc: c.loc });
+      return;
+    }
+    if (c.kind !== 'map') {
+      items.push(c);
+      return;
+    }
+    const name = text(c.entries.find((e) => e.key === 'name')?.value);
+    const label = name === undefined ? `container ${i + 1}` : `container "${display(name)}"`;
+    const entries: typeof c.entries = [];
+    for (const e of c.entries) {
+      const v = e.value;
+      if (!NEEDS_FIELDS.includes(e.key)) entries.push(e);
+      else if (isUnknown(v)) unknown.push({ what: `${label} ${e.key}`, loc: v.loc });
+      else if (OBJECT_LISTS.includes(e.key) && v.kind === 'seq') {
+        const kept = v.items.filter((item, j) => !isUnknown(item) || (unknown.push({ what: `${label} ${e.key}[${j}]`, loc: item.loc }), false));
+        entries.push({ ...e, value: { ...v, items: kept } });
+      } else {
+        const hole = v.kind === 'map' ? v.entries.find((x) => INNER[e.key]?.includes(x.key) && isUnknown(x.value)) : undefined;
+        if (hole) unknown.push({ what: `${label} ${e.key}.${hole.key}`, loc: hole.value.loc });
+        else entries.push(e);
+      }
+    }
+    items.push({ ...c, entries });
+  });
+  return { node: { ...containers, items }, unknown };
 }

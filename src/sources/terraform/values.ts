@@ -41,6 +41,31 @@ export class Tokens {
   unknown(name: string, loc: Loc): ScalarNode {
     return scalar(this.name(name), loc);
   }
+  /**
+   * The token for a part (`.arn`, `["k"]`) of an unknown value: named after that value's token, not
+   * after the expression text, so that `each.value.arn` of two resources whose for_each is unknown
+   * are two values, while the same part of the same value is one.
+   */
+  part(of: ScalarNode, suffix: string, loc: Loc): ScalarNode {
+    const inner = String(of.value).slice(1, -1);
+    const at = inner.lastIndexOf('@');
+    return scalar(token(at < 0 ? inner + suffix : inner.slice(0, at) + suffix + inner.slice(at)), loc);
+  }
+}
+
+/**
+ * Unknown values that stand for an evaluation error (an attribute, key or index a known value does
+ * not have): `try()` moves past these, and only these, to its next argument.
+ */
+const ERRORS = new WeakSet<Node>();
+
+export function evaluationError<T extends Node>(n: T): T {
+  ERRORS.add(n);
+  return n;
+}
+
+export function isEvaluationError(n: Node): boolean {
+  return ERRORS.has(n);
 }
 
 /** A value wholly unknown (one token and nothing else): not a string, list or map we can look into. */
