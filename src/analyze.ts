@@ -133,10 +133,12 @@ export function containersUnknown(td: TaskDefinition): string {
 
 /**
  * What the agent's session with the role is known to carry (domain.md §4.4, §4.5): the role as
- * principal, the region the call goes to, and no IAM user name (role sessions have none).
+ * principal, the region the call goes to, TLS, and no IAM user name (role sessions have none).
  */
 function sessionContext(lr: LinkedRole, need: Need): Record<string, string[]> {
-  const keys: Record<string, string[]> = { 'aws:PrincipalArn': [lr.role.arn], 'aws:username': [] };
+  // The ECS agent and the Fargate infrastructure call AWS APIs over TLS only: a guardrail Deny on
+  // aws:SecureTransport = false never applies to them.
+  const keys: Record<string, string[]> = { 'aws:PrincipalArn': [lr.role.arn], 'aws:username': [], 'aws:SecureTransport': ['true'] };
   const account = parseArn(lr.role.arn)?.account;
   if (account) keys['aws:PrincipalAccount'] = [account];
   const region = need.resource === '*' ? undefined : parseArn(need.resource)?.region;

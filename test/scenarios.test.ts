@@ -75,6 +75,14 @@ describe('execution-role scenarios', () => {
     expect(run({ statements: PULL })).toEqual([]);
   });
 
+  it('a guardrail that denies requests without TLS never applies to the agent, which always uses TLS', () => {
+    const guard = { Sid: 'TlsOnly', Effect: 'Deny', Action: '*', Resource: '*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } };
+    expect(run({ statements: [...PULL, guard] })).toEqual([]);
+    // A guardrail that denies TLS requests (a mistake) is a denial the agent meets.
+    const wrong = { ...guard, Condition: { Bool: { 'aws:SecureTransport': 'true' } } };
+    expect(only(run({ statements: [...PULL, wrong] }), 'missing-permission').map(([severity]) => severity)).toContain('error');
+  });
+
   it('M19: GetSecretValue on every secret is an error even when no task reads a secret', () => {
     const fs = run({ statements: [...PULL, { Effect: 'Allow', Action: ['secretsmanager:GetSecretValue', 'ssm:GetParameters'], Resource: '*' }] });
     expect(only(fs, 'excess-action')).toEqual([['error', ['secretsmanager:GetSecretValue', 'ssm:GetParameters']]]);
