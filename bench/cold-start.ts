@@ -16,7 +16,7 @@ export function coldStart(argv: string[]): boolean {
     { name: 'node -e ""', argv: [process.execPath, '-e', ''] },
     rolefit('rolefit --version', ['--version']),
     rolefit(`rolefit scan ${TEMPLATE}`, ['scan', TEMPLATE]),
-    { name: `node dist/rolefit.cjs scan ${TEMPLATE} (CommonJS entry)`, argv: [process.execPath, join(REPO, 'dist', 'rolefit.cjs'), 'scan', TEMPLATE] },
+    { name: `node bin/rolefit.js scan ${TEMPLATE} (ES module entry)`, argv: [process.execPath, join(REPO, 'bin', 'rolefit.js'), 'scan', TEMPLATE] },
     rolefit('rolefit scan fixtures/ecs-managed-policies-cfn/stack.json', ['scan', 'fixtures/ecs-managed-policies-cfn/stack.json']),
     rolefit('rolefit scan fixtures/ecs-taskdef-iam-dump (task definition + IAM dump)', ['scan', 'fixtures/ecs-taskdef-iam-dump']),
   ];
@@ -37,8 +37,8 @@ export function coldStart(argv: string[]): boolean {
     '',
     `**${verdict ? 'Within' : 'Over'} budget:** \`rolefit scan ${TEMPLATE}\` takes ${ratio(budgetLine.median / bare)} the time of \`node -e ""\` (budget ${BUDGET}×).`,
     '',
-    `\`rolefit\` is \`bin/rolefit.js\`, an ES module: starting Node's ESM loader for it costs ${ms(budgetLine.median - cjsLine.median)} here. ` +
-      `The same scan through the CommonJS entry \`dist/rolefit.cjs\` (what a CommonJS bin would load) takes ${ratio(cjsLine.median / bare)}.`,
+    `\`rolefit\` is the package's bin, \`bin/rolefit.cjs\` (CommonJS). The same scan through the ES module entry \`bin/rolefit.js\` ` +
+      `takes ${ratio(cjsLine.median / bare)}: starting Node's ESM loader costs ${ms(cjsLine.median - budgetLine.median)}.`,
     '',
     '## What a file scan loads',
     '',

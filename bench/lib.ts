@@ -8,7 +8,8 @@ import { join, resolve } from 'node:path';
 
 export const REPO = resolve(import.meta.dirname, '..');
 export const RESULTS = join(REPO, 'bench', 'results');
-export const ROLEFIT_BIN = join(REPO, 'bin', 'rolefit.js');
+/** What `rolefit` runs once installed: the package's bin. */
+export const ROLEFIT_BIN = join(REPO, 'bin', 'rolefit.cjs');
 
 export interface Command {
   /** Short label for tables. */
