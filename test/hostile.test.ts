@@ -74,6 +74,15 @@ describe('hostile input', () => {
     const r = scan({ paths: ['.'], cwd: sub });
     expect(r).toMatchObject({ errors: [], findings: [], summary: { files: 0 } });
   });
+
+  it('does not walk into a Python virtual environment (pyvenv.cfg), unless it is the path given', () => {
+    const sub = mkdtempSync(join(dir, 'venv-'));
+    mkdirSync(join(sub, 'tools', 'lib'), { recursive: true });
+    writeFileSync(join(sub, 'tools', 'pyvenv.cfg'), 'home = /usr/bin\n');
+    writeFileSync(join(sub, 'tools', 'lib', 'policy.json'), '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:PassRole","Resource":"*"}]}');
+    expect(scan({ paths: ['.'], cwd: sub }).summary.files).toBe(0);
+    expect(scan({ paths: ['tools'], cwd: sub }).summary.files).toBe(1);
+  });
 });
 
 const PASS_ROLE = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:PassRole","Resource":"*"}]}';

@@ -1,5 +1,6 @@
 // Which files a scan reads: the paths given, directories walked recursively (skipping .git,
-// node_modules and .terraform), symlink loops cut, only extensions a reader may understand.
+// node_modules, .terraform and Python virtual environments, whose package data holds JSON and
+// YAML of no concern), symlink loops cut, only extensions a reader may understand.
 import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { join, extname, relative, sep } from 'node:path';
 
@@ -28,7 +29,7 @@ export function discover(paths: string[]): Discovered {
     seenFiles.add(real);
     files.push(p);
   };
-  const walk = (dir: string) => {
+  const walk = (dir: string, nested: boolean) => {
     let real: string;
     try {
       real = realpathSync(dir);
@@ -43,6 +44,8 @@ export function discover(paths: string[]): Discovered {
     } catch {
       return;
     }
+    // A directory with pyvenv.cfg is a virtual environment (PEP 405), whatever its name.
+    if (nested && entries.some((e) => e.name === 'pyvenv.cfg' && e.isFile())) return;
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const e of entries) {
       const p = join(dir, e.name);
@@ -58,7 +61,7 @@ export function discover(paths: string[]): Discovered {
         }
       }
       if (isDir) {
-        if (!SKIP_DIRS.has(e.name)) walk(p);
+        if (!SKIP_DIRS.has(e.name)) walk(p, true);
       } else if (isFile && SCANNED_EXTENSIONS.has(extname(e.name).toLowerCase())) {
         addFile(p);
       }
@@ -72,7 +75,7 @@ export function discover(paths: string[]): Discovered {
       missing.push(p);
       continue;
     }
-    if (st.isDirectory()) walk(p);
+    if (st.isDirectory()) walk(p, false);
     else addFile(p);
   }
   return { files, missing };
