@@ -6,9 +6,8 @@ import { resourceOverlaps } from '../iam/arn.js';
 import type { RoleAnalysis } from '../analyze.js';
 import type { RawFinding } from './rule.js';
 import { roleLabel } from './util.js';
-import { EKS_FARGATE_PODS, assumeStatements, isService } from './trust.js';
+import { EKS_FARGATE_PODS, SOURCE_ARN_OPS, assumeStatements, isService } from './trust.js';
 
-const SOURCE_ARN_OPS = /^(ArnLike|ArnEquals|StringLike|StringEquals)$/i;
 
 /** The profile's ARN, its trailing id unknown until EKS creates it. */
 export function fargateProfileArnPattern(p: FargateProfile): string {

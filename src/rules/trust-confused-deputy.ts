@@ -5,11 +5,10 @@ import { display, type Condition, type Statement } from '../model.js';
 import type { RawFinding, Rule } from './rule.js';
 import type { RoleAnalysis } from '../analyze.js';
 import { roleLabel } from './util.js';
-import { ECS_TASKS, EKS_FARGATE_PODS, assumeStatements, isService } from './trust.js';
+import { ECS_TASKS, EKS_FARGATE_PODS, SOURCE_ARN_OPS, assumeStatements, isService } from './trust.js';
 
 // IfExists variants do not guard: a request without the key passes them.
 const SOURCE_ACCOUNT_OPS = /^(StringEquals|StringLike|StringEqualsIgnoreCase)$/i;
-const SOURCE_ARN_OPS = /^(ArnLike|ArnEquals|StringLike|StringEquals)$/i;
 const NEGATED_OPS = /^(StringNotEquals|StringNotLike|ArnNotEquals|ArnNotLike|StringNotEqualsIgnoreCase)(IfExists)?$/i;
 
 function guards(c: Condition): boolean {

@@ -26,3 +26,6 @@ export function requiredServices(ra: { kind: string; podExecutionOf: unknown[] }
   if (ra.podExecutionOf.length > 0) out.push(EKS_FARGATE_PODS);
   return out;
 }
+
+/** Operators whose aws:SourceArn condition ties a service's request to given resources (IfExists ones do not). */
+export const SOURCE_ARN_OPS = /^(ArnLike|ArnEquals|StringLike|StringEquals)$/i;

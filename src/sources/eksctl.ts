@@ -4,21 +4,12 @@
 // eksctl attaches, so that it is analysed like any other.
 import { emptyInventory, hasToken, token, type FargateProfile, type FargateSelector, type Inventory, type Node, type Role, type Val } from '../model.js';
 import { get, items, str } from './nodes.js';
+import { regionPartition } from './region.js';
 
 export const FARGATE_POD_EXECUTION_POLICY = 'AmazonEKSFargatePodExecutionRolePolicy';
 
 export function isEksctlConfig(root: Node): boolean {
   return str(get(root, 'kind')) === 'ClusterConfig' && (str(get(root, 'apiVersion')) ?? '').startsWith('eksctl.io/');
-}
-
-/** The partition a region belongs to; a token when the region is one. */
-export function partitionOfRegion(region: string, file: string): string {
-  if (hasToken(region)) return token(`Partition@${file}`);
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  if (region.startsWith('us-iso-')) return 'aws-iso';
-  if (region.startsWith('us-isob-')) return 'aws-iso-b';
-  return 'aws';
 }
 
 /** `${ROLE_ARN}`: configs are often templates for envsubst; such a value is not known here. */
@@ -44,7 +35,7 @@ export function readEksctlConfig(root: Node, file: string): Inventory {
   const roleArns = [clusterRole?.value, ...items(get(root, 'fargateProfiles')).map((p) => str(get(p, 'podExecutionRoleARN')))];
   const fromRole = roleArns.map((a) => (a && !hasToken(a) ? /^arn:[^:]+:iam::(\d{12}):role\//.exec(a)?.[1] : undefined)).find((a) => a !== undefined);
   const account = fromRole ?? token(`Account@${file}`);
-  const partition = partitionOfRegion(region, file);
+  const partition = regionPartition(region) ?? token(`Partition@${file}`);
   inv.clusters.push({ name: cluster, region, account, partition, loc: (metadata ?? root).loc });
 
   const boundary = val(get(iam, 'fargatePodExecutionRolePermissionsBoundary'));

@@ -3,7 +3,7 @@
 // (the block's own argument, or an unknown, is used instead).
 import type { Loc, Node } from '../../model.js';
 import { textOf } from './hcl.js';
-import { isRegion } from './region.js';
+import { isRegion } from '../region.js';
 import { awsManagedPolicyByName } from '../../iam/managed.js';
 import type { ResourceInstance } from './module.js';
 import { policyDocument } from './policy-document.js';

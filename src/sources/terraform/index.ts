@@ -17,7 +17,7 @@ import { ConfigLoader, ModuleInstance, readText, realPath, type Deployment, type
 import { InventoryBuilder, PLAN_ORIGIN, RESOURCE_TYPES, type BlockView, type PlanInfo, type ResourceView } from './resources.js';
 import { withoutKeys } from './plan.js';
 import { isNull, Tokens } from './values.js';
-import { regionPartition } from './region.js';
+import { regionPartition } from '../region.js';
 import type { HclBody } from './hcl.js';
 
 export { startParser as startTerraformParser } from './parser.js';

@@ -6,7 +6,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import { display, hasToken, type Diagnostic, type Loc, type Node } from '../../model.js';
 import { InputError } from '../nodes.js';
 import { decodeUtf8, readBounded } from '../index.js';
-import { isRegion } from './region.js';
+import { isRegion } from '../region.js';
 import { MAX_HCL_BYTES } from './parser.js';
 import { readHclFile, textOf, type HclAttribute, type HclBlock, type HclBody, type HclFile } from './hcl.js';
 import { collectionEntries, evaluate, traverse, type Scope, type Step } from './eval.js';

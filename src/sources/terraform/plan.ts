@@ -5,7 +5,7 @@
 import { hasToken, type Inventory, type Loc, type Node } from '../../model.js';
 import { get, InputError } from '../nodes.js';
 import { computedAttribute } from './attributes.js';
-import { regionPartition } from './region.js';
+import { regionPartition } from '../region.js';
 import { InventoryBuilder, RESOURCE_TYPES, type BlockView, type PlanInfo, type ResourceView } from './resources.js';
 import { getKey, isNull, text, Tokens } from './values.js';
 
