@@ -1,7 +1,7 @@
 // The command line: wires options to the pipeline and maps outcomes to exit codes
 // (0 clean, 1 findings at or above --fail-on, 2 usage errors or unreadable input, 3 internal error).
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { scan } from './scan.js';
+import { scan, SEVERITY_RANK } from './scan.js';
 import { colors, shouldColor } from './report/color.js';
 import { expandActionPattern, checkActionPattern } from './iam/actions.js';
 import { RULE_METAS } from './rules/index.js';
@@ -17,13 +17,12 @@ import { writeBaselineFile } from './suppress/baseline.js';
 import { InputError } from './sources/nodes.js';
 
 export const EXIT = { clean: 0, findings: 1, usage: 2, internal: 3 } as const;
-const FAIL_RANK: Record<string, number> = { error: 0, warning: 1, note: 2 };
 
 export function exitCodeFor(report: Report, failOn: 'error' | 'warning' | 'note' | 'none'): number {
   if (report.errors.length > 0) return EXIT.usage;
   if (failOn === 'none') return EXIT.clean;
-  const limit = FAIL_RANK[failOn];
-  return report.findings.some((f) => FAIL_RANK[f.severity as Severity] <= limit) ? EXIT.findings : EXIT.clean;
+  const limit = SEVERITY_RANK[failOn];
+  return report.findings.some((f) => SEVERITY_RANK[f.severity] <= limit) ? EXIT.findings : EXIT.clean;
 }
 
 interface Io {

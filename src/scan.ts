@@ -21,8 +21,6 @@ import { suppress } from './suppress/index.js';
 import type { Baseline } from './suppress/baseline.js';
 import { fingerprint } from './fingerprint.js';
 
-export { fingerprint };
-
 export interface ScanOptions {
   paths: string[];
   /** Base for the relative paths in locations (default: process.cwd()). */
@@ -51,7 +49,7 @@ export interface LoadOptions {
   config?: Config;
 }
 
-const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, note: 2 };
+export const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, note: 2 };
 export const MAX_ACTIONS = 1000;
 
 export interface LoadedInventory {

@@ -27,6 +27,8 @@ export interface ReportScope {
  */
 export function reportScope(options: ScanOptions): ReportScope | null {
   const context = options.context ?? [];
+  // A plain scan walks its paths once, in loadInventory: not here too.
+  if (context.length === 0 && !options.paths.some(isTerraformFile)) return null;
   const cwd = options.cwd ?? process.cwd();
   const named = discover(options.paths.map((p) => resolve(cwd, p)));
   const namesTerraformFile = options.paths.some((p) => isTerraformFile(p) && named.files.includes(resolve(cwd, p)));

@@ -4,9 +4,10 @@
 // for what a schema cannot say (known rule ids, catalog actions, real dates). Every error names the
 // key and the file:line of the offending value.
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Loc, Node, PullThroughCacheRule, Severity } from '../model.js';
-import { InputError, get, items, parseJson, parseYamlDocument, str } from '../sources/nodes.js';
+import { InputError, get, items, parseJson, parseYamlDocument, str, toPlain } from '../sources/nodes.js';
+import { displayPath } from '../sources/discover.js';
 import { actionInfo } from '../iam/catalog.js';
 import { validateConfig } from './generated/validators.js';
 import { schemaInputError } from './schema-errors.js';
@@ -75,7 +76,7 @@ export function findConfig(cwd: string): string | undefined {
   for (let dir = start; ; dir = dirname(dir)) {
     const found = CONFIG_NAMES.filter((n) => isFile(join(dir, n)));
     if (found.length > 1) {
-      throw new InputError(`more than one configuration file (${found.join(', ')}): keep one`, { file: displayPath(join(dir, found[0]), start), line: 1, column: 1 });
+      throw new InputError(`more than one configuration file (${found.join(', ')}): keep one`, { file: displayPath(start, join(dir, found[0])), line: 1, column: 1 });
     }
     if (found.length === 1) return join(dir, found[0]);
     if (!inRepo || existsSync(join(dir, '.git')) || dirname(dir) === dir) return undefined;
@@ -97,15 +98,10 @@ function isFile(path: string): boolean {
   }
 }
 
-/** `path` relative to `cwd`, with forward slashes (as finding locations are written). */
-export function displayPath(path: string, cwd: string): string {
-  return relative(cwd, path).split(sep).join('/') || '.';
-}
-
 /** Reads and checks the configuration file at `path`. Throws InputError (exit 2) with file:line. */
 export function loadConfig(path: string, cwd: string = process.cwd()): Config {
   const abs = resolve(cwd, path);
-  const file = displayPath(abs, cwd);
+  const file = displayPath(cwd, abs);
   let text: string;
   try {
     text = readFileSync(abs, 'utf8').replace(/^\uFEFF/, '');
@@ -113,23 +109,10 @@ export function loadConfig(path: string, cwd: string = process.cwd()): Config {
     throw new InputError(`cannot read configuration file: ${(e as Error).message}`, { file, line: 1, column: 1 });
   }
   const root: Node = /\.json$/i.test(abs) ? parseJson(text, file) : (parseYamlDocument(text, file) ?? { kind: 'map', entries: [], loc: { file, line: 1, column: 1 } });
-  if (!validateConfig(toData(root))) throw schemaInputError('configuration', validateConfig.errors, root);
+  // Scalars stay as the parser typed them: an unquoted account id (a number) is refused rather than
+  // silently losing its leading zeros.
+  if (!validateConfig(toPlain(root))) throw schemaInputError('configuration', validateConfig.errors, root);
   return interpret(root, file, dirname(abs));
-}
-
-/**
- * The value the schema checks. Scalars are kept as the parser typed them, so that an unquoted
- * account id (a number) is refused rather than silently losing its leading zeros.
- */
-function toData(node: Node): unknown {
-  switch (node.kind) {
-    case 'scalar':
-      return node.value;
-    case 'seq':
-      return node.items.map(toData);
-    case 'map':
-      return Object.fromEntries(node.entries.map((e) => [e.key, toData(e.value)]));
-  }
 }
 
 /** The checked document as a Config, with the checks a schema cannot make. */

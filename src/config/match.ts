@@ -4,7 +4,7 @@
 import picomatch from 'picomatch';
 import { resolve } from 'node:path';
 import { parseGlob, globMatches } from '../iam/glob.js';
-import { displayPath } from './load.js';
+import { displayPath } from '../sources/discover.js';
 
 /** A role as findings name it: the name (or id when generated), the ARN with `${Name}` for unknowns, the id. */
 export interface RoleNames {
@@ -29,7 +29,7 @@ export function roleMatcher(patterns: string[]): (role: RoleNames) => boolean {
 export function pathMatcher(globs: string[], dir: string, cwd: string): (file: string) => boolean {
   const match = picomatch(globs.map((g) => g.replace(/\/+$/, '')), { dot: true });
   return (file) => {
-    const parts = displayPath(resolve(cwd, file), dir).split('/');
+    const parts = displayPath(dir, resolve(cwd, file)).split('/');
     return parts.some((_, i) => match(parts.slice(0, i + 1).join('/')));
   };
 }

@@ -50,14 +50,15 @@ function run(paths: string[], cwd: string, o: Pick<FixOptions, 'settings' | 'tod
   const analysis = analyze(loaded.inventory, loaded.linked, config && configuredNeeds(config));
   // What the user suppressed (inline, configuration, baseline) or turned off is not "fixed" away.
   const raw = RULES.flatMap((r) => r.check({ inventory: loaded.inventory, linked: loaded.linked, analysis }));
-  const stage = suppress(raw.map(toFinding), loaded.inventory, { cwd, config, baseline: o.settings?.baseline, today: o.today });
+  const all = raw.map(toFinding);
+  const stage = suppress(all, loaded.inventory, { cwd, config, baseline: o.settings?.baseline, today: o.today, readFrom });
   const kept = new Set(stage.findings.map((f) => f.fingerprint));
   const reasons = new Map(stage.suppressed.map((f) => [f.fingerprint, f.suppression?.reason]));
   const findings: RawFinding[] = [];
   // The others were accepted; their grants must survive a fix of the role's other findings.
   const accepted: Accepted[] = [];
-  for (const f of raw) {
-    const { fingerprint } = toFinding(f);
+  for (const [i, f] of raw.entries()) {
+    const { fingerprint } = all[i];
     if (kept.has(fingerprint)) findings.push(f);
     else accepted.push({ finding: f, why: reasons.has(fingerprint) ? `is suppressed (${reasons.get(fingerprint)})` : 'is turned off in the configuration' });
   }

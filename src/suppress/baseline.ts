@@ -11,7 +11,7 @@ import { SUPPRESSION_RULES } from './rules.js';
 import { InputError, get, parseJson, str, toPlain } from '../sources/nodes.js';
 import { validateBaseline } from '../config/generated/validators.js';
 import { schemaInputError } from '../config/schema-errors.js';
-import { displayPath } from '../config/load.js';
+import { displayPath } from '../sources/discover.js';
 import { fingerprint } from '../fingerprint.js';
 
 export const BASELINE_VERSION = 1;
@@ -44,7 +44,7 @@ const FILE_REF = /([^\s()"',;]+\.(?:json|ya?ml|template|tf|tfvars)):(?=\d)/gi;
  * files a message names (the task definition of a missing permission): both are rebased to `dir`.
  */
 export function baselineKey(f: Finding, dir: string, cwd: string): BaselineKey {
-  const rebase = (p: string) => displayPath(resolve(cwd, p), dir);
+  const rebase = (p: string) => displayPath(dir, resolve(cwd, p));
   const file = rebase(f.location.file);
   const message = f.message.replace(FILE_REF, (_, p: string) => `${rebase(p)}:`);
   const same = file === f.location.file && message === f.message;
@@ -57,7 +57,7 @@ const keyText = (k: BaselineKey) => JSON.stringify([k.rule, k.file, k.role, k.fi
 /** Reads and checks a baseline file. Throws InputError (exit 2) with file:line. */
 export function readBaseline(path: string, cwd: string = process.cwd()): Baseline {
   const abs = resolve(cwd, path);
-  const file = displayPath(abs, cwd);
+  const file = displayPath(cwd, abs);
   let text: string;
   try {
     text = readFileSync(abs, 'utf8');

@@ -26,6 +26,8 @@ export interface SuppressOptions {
   baseline?: Baseline;
   /** Today's date (YYYY-MM-DD) for expiry; default: today in UTC. */
   today?: string;
+  /** Where a scanned file's text is read from, as for the reading stage (fix verifies edits on copies). */
+  readFrom?: (path: string) => string;
 }
 
 export interface Suppressed {
@@ -65,7 +67,7 @@ export function suppress(all: Finding[], inventory: Inventory, o: SuppressOption
   for (const file of inventory.files) {
     const here: Suppressor[] = [];
     inline.set(file, here);
-    for (const p of placedDirectives(file, o.cwd, known)) {
+    for (const p of placedDirectives(file, o.cwd, known, o.readFrom)) {
       const d = p.directive;
       if (!d.ok) {
         raise(invalidSuppression, `suppression ignored: ${d.problem}`, p.loc);
@@ -118,8 +120,8 @@ export function suppress(all: Finding[], inventory: Inventory, o: SuppressOption
 }
 
 /** The suppressions written in one scanned file: comments in its text, metadata in its documents. */
-function placedDirectives(file: string, cwd: string, known: ReadonlySet<string>): PlacedDirective[] {
-  const path = resolve(cwd, file);
+function placedDirectives(file: string, cwd: string, known: ReadonlySet<string>, readFrom: (path: string) => string = (p) => p): PlacedDirective[] {
+  const path = readFrom(resolve(cwd, file));
   let text: string;
   try {
     // Only regular files can be read twice (a pipe given as input cannot).
