@@ -444,6 +444,13 @@ ${FARGATE_TASK.replace('"t"', '"known"')}
     ]);
   });
 
+  it('still reports a container list written empty', () => {
+    const { inventory: inv } = inventory({
+      'ecs.tf': 'resource "aws_ecs_task_definition" "t" {\n  family = "x"\n  container_definitions = jsonencode([])\n}\n',
+    });
+    expect(inv.diagnostics.map((d) => d.message)).toEqual([expect.stringContaining('containerDefinitions is empty')]);
+  });
+
   it('reads EKS Fargate profiles, access entries, node groups and clusters', () => {
     const { inventory: inv } = inventory({
       'eks.tf': `resource "aws_eks_cluster" "c" {

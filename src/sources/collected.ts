@@ -83,8 +83,9 @@ export function readCollected(root: Node, file: string): Inventory {
   else if (iam) report(iam, 'authorizationDetails must be an object (GetAccountAuthorizationDetails output)');
 
   const tds = get(root, 'taskDefinitions');
-  if (tds?.kind === 'seq' && tds.items.length > 0) mergeInventory(inv, readTaskDefinitions({ kind: 'map', entries: [{ key: 'taskDefinitions', keyLoc: tds.loc, value: tds }], loc: tds.loc }, file));
-  else if (tds && tds.kind !== 'seq') report(tds, 'taskDefinitions must be a list (DescribeTaskDefinition outputs)');
+  // The task-definition reader finds the `taskDefinitions` list in the document itself.
+  if (tds?.kind === 'seq') mergeInventory(inv, readTaskDefinitions(root, file));
+  else if (tds) report(tds, 'taskDefinitions must be a list (DescribeTaskDefinition outputs)');
 
   // Which task definitions running services use: the report names the roles that serve live workloads.
   const services = new Map<string, string[]>();

@@ -5,6 +5,7 @@
 import { COLLECTED_VERSION, type CollectedInventory, type CollectedService, type IncompleteEntry } from '../collected.js';
 import { awsManagedPolicy, isAwsManagedArn } from '../../iam/managed.js';
 import { parseArn } from '../../iam/arn.js';
+import { regionPartition } from '../region.js';
 import { Clients, limiter } from './clients.js';
 import { ReadOnlyViolation, type Service } from './guard.js';
 
@@ -41,9 +42,15 @@ const CREDENTIAL_ERRORS = new Set([
   'TokenRefreshRequired',
 ]);
 
+/** An AWS error's code: the SDK gives it as `Code` (from the response) or as the error's `name`. */
+function errorCode(e: unknown): string | undefined {
+  const err = e as { name?: string; Code?: string } | undefined;
+  return err?.Code ?? err?.name;
+}
+
 function errorText(e: unknown): string {
-  const err = e as { name?: string; Code?: string; message?: string };
-  const code = err?.Code ?? err?.name ?? 'Error';
+  const err = e as { message?: string };
+  const code = errorCode(e) ?? 'Error';
   const message = (err?.message ?? String(e)).replace(/\s+/g, ' ').trim();
   return message && message !== code ? `${code}: ${message}` : code;
 }
@@ -64,6 +71,11 @@ const ENABLED_BY_DEFAULT = new Set([
 function isCredentialError(e: unknown): boolean {
   const err = e as { name?: string; Code?: string };
   return CREDENTIAL_ERRORS.has(err?.name ?? '') || CREDENTIAL_ERRORS.has(err?.Code ?? '');
+}
+
+/** An opt-in region: commercial (`aws` partition) and launched after March 2019. */
+function isOptInRegion(region: string): boolean {
+  return regionPartition(region) === 'aws' && !ENABLED_BY_DEFAULT.has(region);
 }
 
 /** The fields of a task definition the analysis reads, and what identifies it: never environment values, commands or other configuration that may hold secrets. */
@@ -201,9 +213,7 @@ class Collector {
 
   /** Credentials refused in a regional service of one region though they worked in the home region. */
   private rejectedRegion(e: unknown, service: Service, region: string | undefined): region is string {
-    const err = e as { name?: string; Code?: string };
-    const code = err?.Code ?? err?.name ?? '';
-    return REGION_REJECTIONS.has(code) && service !== 'iam' && region !== undefined && this.home !== undefined && region !== this.home;
+    return REGION_REJECTIONS.has(errorCode(e) ?? '') && service !== 'iam' && region !== undefined && this.home !== undefined && region !== this.home;
   }
 
   /** Records what could not be read (IAM is global: no region). */
@@ -298,8 +308,7 @@ class Collector {
     try {
       id = await this.clients.call('sts', region, 'GetCallerIdentity');
     } catch (e) {
-      const optIn = /^[a-z]{2}-[a-z]+-\d$/.test(region) && !ENABLED_BY_DEFAULT.has(region);
-      const hint = optIn && REGION_REJECTIONS.has((e as { name?: string })?.name ?? '') ? ` (read in ${region}, an opt-in region: is it enabled for the account?)` : '';
+      const hint = isOptInRegion(region) && REGION_REJECTIONS.has(errorCode(e) ?? '') ? ` (read in ${region}, an opt-in region: is it enabled for the account?)` : '';
       throw new LiveScanError(
         isCredentialError(e) ? `AWS credentials: ${errorText(e)}${hint}` : `cannot read the caller identity (sts:GetCallerIdentity): ${errorText(e)}`,
       );

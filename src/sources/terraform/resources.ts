@@ -292,6 +292,7 @@ export class InventoryBuilder {
         loc: raw?.loc ?? r.loc,
       });
       containers = seq([], r.loc);
+      containersUnknown = true;
     }
     put('containerDefinitions', containers);
     const read = readTaskDefinitions(map(entries, r.loc), r.loc.file);
@@ -305,8 +306,9 @@ export class InventoryBuilder {
       if (arn !== undefined) td.arn = arn;
       this.inv.taskDefinitions.push(td);
     }
-    // An empty list only stands for containers the configuration does not determine (reported above).
-    this.inv.diagnostics.push(...read.diagnostics.filter((d) => containers!.kind !== 'seq' || containers!.items.length > 0 || !/containerDefinitions/.test(d.message)));
+    // Containers the configuration does not determine (reported above) may leave the list empty: that
+    // is not the configuration's mistake. A written empty list is.
+    this.inv.diagnostics.push(...read.diagnostics.filter((d) => !containersUnknown || !/containerDefinitions is empty/.test(d.message)));
   }
 
   private fargateProfile(r: ResourceView): void {
