@@ -384,6 +384,11 @@ export interface Inventory {
   diagnostics: Diagnostic[];
   /** Files read, relative to the working directory. */
   files: string[];
+  /**
+   * The text of each JSON/YAML file read that mentions rolefit (a suppression, maybe), so that the
+   * suppression stage does not read every file again.
+   */
+  suppressionTexts: Array<{ file: string; text: string }>;
 }
 
 export function emptyInventory(): Inventory {
@@ -406,6 +411,7 @@ export function emptyInventory(): Inventory {
     policies: [],
     diagnostics: [],
     files: [],
+    suppressionTexts: [],
   };
 }
 

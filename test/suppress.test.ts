@@ -189,7 +189,9 @@ function finding(rule: string, file: string, line: number, severity: Finding['se
 
 function suppressIn(files: Record<string, string>, findings: Finding[], today = '2026-06-01') {
   const dir = workdir(files);
-  const inventory = { ...emptyInventory(), files: Object.keys(files) };
+  // As the reading stage leaves it: the JSON/YAML texts that mention rolefit kept, Terraform files not.
+  const kept = Object.entries(files).filter(([file, text]) => !/\.tf(vars)?$/.test(file) && text.includes('rolefit'));
+  const inventory = { ...emptyInventory(), files: Object.keys(files), suppressionTexts: kept.map(([file, text]) => ({ file, text })) };
   return suppress(findings, inventory, { cwd: dir, today });
 }
 

@@ -68,7 +68,7 @@ export function readInputFile(path: string, file: string): FileResult {
     const syntax = e instanceof InputError && /^invalid (JSON|YAML): /.test(e.message);
     const why = syntax && unparsedButNotInfrastructure(text, looksJson, (e as InputError).message);
     if (!why) throw e;
-    return skipped(file, why, (e as InputError).loc);
+    return keepSuppressionText(skipped(file, why, (e as InputError).loc), file, text);
   }
   const inventory = emptyInventory();
   let recognised = false;
@@ -79,7 +79,13 @@ export function readInputFile(path: string, file: string): FileResult {
     mergeInventory(inventory, reader.read(doc, file));
   }
   inventory.files = recognised ? [file] : [];
-  return { inventory, recognised };
+  return keepSuppressionText({ inventory, recognised }, file, text);
+}
+
+/** Keeps the text of a read file that mentions rolefit for the suppression stage (src/suppress/). */
+function keepSuppressionText(result: FileResult, file: string, text: string): FileResult {
+  if (result.inventory.files.length && text.includes('rolefit')) result.inventory.suppressionTexts.push({ file, text });
+  return result;
 }
 
 /** Go template actions (`{{ .Values.x }}`): a Helm chart template, YAML only once rendered. */

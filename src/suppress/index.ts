@@ -10,6 +10,7 @@ import type { Finding, Suppression } from '../report/types.js';
 import type { RawFinding } from '../rules/rule.js';
 import { RULE_METAS } from '../rules/index.js';
 import { parseJson, parseYaml } from '../sources/nodes.js';
+import { isTerraformFile } from '../sources/terraform/index.js';
 import type { Config } from '../config/load.js';
 import { isExpired, todayUtc } from '../config/dates.js';
 import { pathMatcher, roleMatcher } from '../config/match.js';
@@ -64,10 +65,14 @@ export function suppress(all: Finding[], inventory: Inventory, o: SuppressOption
   const inline = new Map<string, Suppressor[]>();
   const fromConfig: Suppressor[] = [];
   const known = new Set(RULE_METAS.map((m) => m.id));
+  // The JSON and YAML readers kept the texts that mention rolefit; Terraform files are read again.
+  const texts = new Map(inventory.suppressionTexts.map((t) => [t.file, t.text]));
   for (const file of inventory.files) {
     const here: Suppressor[] = [];
     inline.set(file, here);
-    for (const p of placedDirectives(file, o.cwd, known, o.readFrom)) {
+    const text = texts.get(file) ?? (isTerraformFile(file) ? readText(resolve(o.cwd, file), o.readFrom) : undefined);
+    if (text === undefined) continue;
+    for (const p of placedDirectives(text, file, known)) {
       const d = p.directive;
       if (!d.ok) {
         raise(invalidSuppression, `suppression ignored: ${d.problem}`, p.loc);
@@ -119,17 +124,19 @@ export function suppress(all: Finding[], inventory: Inventory, o: SuppressOption
   return { findings: kept.filter((f) => !matched.has(f)), suppressed, raised };
 }
 
-/** The suppressions written in one scanned file: comments in its text, metadata in its documents. */
-function placedDirectives(file: string, cwd: string, known: ReadonlySet<string>, readFrom: (path: string) => string = (p) => p): PlacedDirective[] {
-  const path = readFrom(resolve(cwd, file));
-  let text: string;
+/** A scanned file's text, read again; undefined when it cannot be (a pipe cannot be read twice). */
+function readText(path: string, readFrom: (path: string) => string = (p) => p): string | undefined {
   try {
-    // Only regular files can be read twice (a pipe given as input cannot).
-    if (!statSync(path).isFile()) return [];
-    text = readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
+    const real = readFrom(path);
+    if (!statSync(real).isFile()) return undefined;
+    return readFileSync(real, 'utf8').replace(/^\uFEFF/, '');
   } catch {
-    return [];
+    return undefined;
   }
+}
+
+/** The suppressions written in one scanned file: comments in its text, metadata in its documents. */
+function placedDirectives(text: string, file: string, known: ReadonlySet<string>): PlacedDirective[] {
   if (!text.includes('rolefit')) return [];
   const out: PlacedDirective[] = commentDirectives(text, file).map((c) => ({ directive: parseDirective(c.text, known), loc: c.loc, range: c.range }));
   if (DOCUMENT_EXTENSIONS.has(extname(file).toLowerCase()) && /rolefit\.dev\/ignore|\brolefit["']?\s*:(?!ignore)/.test(text)) {
